@@ -1,0 +1,57 @@
+"""best-lambda: AWS Lambda best practices as CDK defaults, and checks that fail ``cdk synth``.
+
+Constructs
+    :class:`HardenedFunction` — an ``aws_lambda.Function`` with the practices on by default.
+
+Errors
+    :class:`InvalidPropsError` — every invalid keyword argument of a construct, at once.
+
+The rule engine (:mod:`best_lambda.rules`) is pure Python and does not import aws-cdk-lib;
+this package loads the constructs lazily so that importing the engine stays cheap.
+
+Examples
+--------
+>>> import best_lambda
+>>> best_lambda.__version__
+'0.1.0'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from best_lambda.errors import InvalidPropsError, Problem
+
+if TYPE_CHECKING:
+    from best_lambda.constructs.hardened_function import HardenedFunction, HardenedFunctionOptions
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "HardenedFunction",
+    "HardenedFunctionOptions",
+    "InvalidPropsError",
+    "Problem",
+    "__version__",
+]
+
+_LAZY = {
+    "HardenedFunction": "best_lambda.constructs.hardened_function",
+    "HardenedFunctionOptions": "best_lambda.constructs.hardened_function",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import construct classes on first use (they pull in aws-cdk-lib and jsii)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'best_lambda' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

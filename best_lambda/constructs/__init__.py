@@ -1,0 +1,9 @@
+"""The constructs.
+
+Thin: opinions come from :mod:`best_lambda.defaults`, facts from :mod:`best_lambda.limits`,
+and judgements (secrets, runtimes) from :mod:`best_lambda.rules`.
+"""
+
+from best_lambda.constructs.hardened_function import HardenedFunction, HardenedFunctionOptions
+
+__all__ = ["HardenedFunction", "HardenedFunctionOptions"]

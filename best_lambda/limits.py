@@ -1,0 +1,109 @@
+"""AWS service limits and documented AWS guidance that best-lambda encodes.
+
+These are facts, not opinions: each constant cites where it comes from. Defaults (our
+opinions) live in :mod:`best_lambda.defaults`; rules and constructs both read the facts
+from here, so a limit changes in one place.
+
+This module is pure Python and imports nothing from aws-cdk-lib.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "API_GATEWAY_MAX_INTEGRATION_TIMEOUT_SECONDS",
+    "ASYNC_MAX_EVENT_AGE_SECONDS",
+    "ASYNC_MAX_RETRY_ATTEMPTS",
+    "ASYNC_MIN_EVENT_AGE_SECONDS",
+    "ENVIRONMENT_MAX_BYTES",
+    "EPHEMERAL_STORAGE_MB",
+    "LAMBDA_DEFAULT_MEMORY_MB",
+    "LAMBDA_DEFAULT_TIMEOUT_SECONDS",
+    "MEMORY_MB",
+    "RESERVED_ENVIRONMENT_KEYS",
+    "SQS_BATCHING_WINDOW_MAX_SECONDS",
+    "SQS_BATCH_SIZE_FIFO_MAX",
+    "SQS_BATCH_SIZE_MAX",
+    "SQS_BATCH_SIZE_WITHOUT_WINDOW_MAX",
+    "SQS_DEFAULT_VISIBILITY_TIMEOUT_SECONDS",
+    "SQS_MAX_CONCURRENCY",
+    "SQS_MAX_RECEIVE_COUNT",
+    "SQS_RECOMMENDED_MIN_RECEIVE_COUNT",
+    "SQS_RETENTION_SECONDS",
+    "SQS_VISIBILITY_TIMEOUT_MAX_SECONDS",
+    "SQS_VISIBILITY_TIMEOUT_MULTIPLIER",
+    "TIMEOUT_SECONDS",
+    "UNZIPPED_CODE_MAX_BYTES",
+]
+
+# --- AWS Lambda quotas (docs: lambda/latest/dg/gettingstarted-limits.html) ---------------
+#: Function timeout, seconds: 1 s to 15 minutes.
+TIMEOUT_SECONDS = (1, 900)
+#: Function memory, MB: 128 MB to 10,240 MB.
+MEMORY_MB = (128, 10_240)
+#: /tmp (ephemeral storage), MB: 512 MB to 10,240 MB.
+EPHEMERAL_STORAGE_MB = (512, 10_240)
+#: What Lambda uses when Timeout / MemorySize are absent from the template.
+LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3
+LAMBDA_DEFAULT_MEMORY_MB = 128
+#: All environment variables together: 4 KB.
+ENVIRONMENT_MAX_BYTES = 4_096
+#: Deployment package plus layers, unzipped: "Unzipped size must be smaller than 262144000 bytes".
+UNZIPPED_CODE_MAX_BYTES = 262_144_000
+#: Keys Lambda reserves (docs: configuration-envvars.html#configuration-envvars-runtime).
+RESERVED_ENVIRONMENT_KEYS = frozenset(
+    {
+        "_HANDLER",
+        "_X_AMZN_TRACE_ID",
+        "AWS_DEFAULT_REGION",
+        "AWS_REGION",
+        "AWS_EXECUTION_ENV",
+        "AWS_LAMBDA_FUNCTION_NAME",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+        "AWS_LAMBDA_FUNCTION_VERSION",
+        "AWS_LAMBDA_INITIALIZATION_TYPE",
+        "AWS_LAMBDA_LOG_GROUP_NAME",
+        "AWS_LAMBDA_LOG_STREAM_NAME",
+        "AWS_ACCESS_KEY",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_LAMBDA_RUNTIME_API",
+        "LAMBDA_TASK_ROOT",
+        "LAMBDA_RUNTIME_DIR",
+    }
+)
+
+# --- Asynchronous invocation (API_PutFunctionEventInvokeConfig) ---------------------------
+#: MaximumRetryAttempts: 0 to 2.
+ASYNC_MAX_RETRY_ATTEMPTS = 2
+#: MaximumEventAgeInSeconds: 60 s to 6 hours.
+ASYNC_MIN_EVENT_AGE_SECONDS = 60
+ASYNC_MAX_EVENT_AGE_SECONDS = 21_600
+
+# --- SQS as an event source (lambda/latest/dg/services-sqs-configure.html, -parameters) ----
+#: "Set the source queue's visibility timeout to at least six times the timeout that you
+#: configure on your function" (plus MaximumBatchingWindowInSeconds when batching).
+SQS_VISIBILITY_TIMEOUT_MULTIPLIER = 6
+#: SQS VisibilityTimeout: 0 s to 12 hours; the default when unset is 30 s.
+SQS_VISIBILITY_TIMEOUT_MAX_SECONDS = 43_200
+SQS_DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30
+#: MessageRetentionPeriod: 60 s to 14 days.
+SQS_RETENTION_SECONDS = (60, 1_209_600)
+#: RedrivePolicy maxReceiveCount: 1 to 1,000.
+SQS_MAX_RECEIVE_COUNT = (1, 1_000)
+#: AWS guidance for Lambda consumers: at least 5, so that throttled or retried batches do
+#: not reach the dead-letter queue before the function had a fair chance to process them.
+SQS_RECOMMENDED_MIN_RECEIVE_COUNT = 5
+#: BatchSize: up to 10,000 for standard queues, 10 for FIFO queues; above 10 a standard
+#: queue needs MaximumBatchingWindowInSeconds >= 1.
+SQS_BATCH_SIZE_MAX = 10_000
+SQS_BATCH_SIZE_FIFO_MAX = 10
+SQS_BATCH_SIZE_WITHOUT_WINDOW_MAX = 10
+#: MaximumBatchingWindowInSeconds: 0 to 300 s (not supported for FIFO queues).
+SQS_BATCHING_WINDOW_MAX_SECONDS = 300
+#: ScalingConfig.MaximumConcurrency: 2 to 1,000 (API_ScalingConfig).
+SQS_MAX_CONCURRENCY = (2, 1_000)
+
+# --- API Gateway (whats-new 2024-06: integration timeout above 29 s) -----------------------
+#: Default maximum integration timeout; only Regional and private REST APIs may raise it.
+API_GATEWAY_MAX_INTEGRATION_TIMEOUT_SECONDS = 29

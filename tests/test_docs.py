@@ -1,0 +1,19 @@
+"""Generated documentation is committed up to date."""
+
+from __future__ import annotations
+
+from best_lambda._docs import render_readme
+from tests.conftest import ROOT
+
+
+def test_readme_defaults_table_is_current():
+    readme = (ROOT / "README.md").read_text()
+    assert render_readme(readme) == readme, "run: python -m best_lambda._docs"
+
+
+def test_readme_starts_with_the_two_commands():
+    lines = (ROOT / "README.md").read_text().splitlines()
+    assert lines[3].startswith("bash scripts/synth.sh")
+    assert lines[4].startswith("bash scripts/test.sh")
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "bash scripts/test.sh" in ci

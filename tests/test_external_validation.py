@@ -1,0 +1,190 @@
+"""Tools nobody here wrote judge our output: cdk-nag 3 (AwsSolutions, Serverless) and cfn-lint.
+
+Covers HardenedFunction in its main configurations, app.py and every example. Any
+acknowledgement needed is applied by the construct (or, for resources an app owns itself,
+by that app, with a reason); these tests see only unacknowledged findings.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import aws_cdk as cdk
+import cdk_nag
+import pytest
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_ssm as ssm
+from cfnlint.api import ManualArgs, lint
+
+from best_lambda import HardenedFunction
+from best_lambda.testing import validation_findings
+from tests.conftest import ROOT, make_app
+
+CODE = lambda_.Code.from_inline("def handler(event, context):\n    return event\n")
+#: cfn-lint warns that CDK's explicit DependsOn duplicate implicit ones: noise on every CDK
+#: template (see reference/environment.md), not a defect.
+CFN_LINT_IGNORED = {"W3005"}
+
+
+def load_module(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"_app_{path.parent.name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def cfn_lint(template: dict[str, Any]) -> list[str]:
+    matches = lint(json.dumps(template), config=ManualArgs(regions=["us-east-1", "eu-west-1"]))
+    return [
+        f"{m.rule.id} {m.message} ({'/'.join(map(str, m.path))})"
+        for m in matches
+        if m.rule.id not in CFN_LINT_IGNORED
+    ]
+
+
+# -- HardenedFunction configurations -------------------------------------------------------
+def _defaults(stack: cdk.Stack) -> None:
+    HardenedFunction(stack, "Fn", code=CODE, handler="index.handler")
+
+
+def _tuned(stack: cdk.Stack) -> None:
+    topic = sns.Topic(stack, "Alarms", enforce_ssl=True)
+    cdk.Validations.of(topic).acknowledge(
+        cdk.Acknowledgment(
+            id="AwsSolutions-SNS2", reason="test fixture: the topic is not the construct's"
+        )
+    )
+    HardenedFunction(
+        stack,
+        "Fn",
+        code=CODE,
+        handler="index.handler",
+        architecture=lambda_.Architecture.X86_64,
+        timeout=cdk.Duration.seconds(60),
+        memory_size=2048,
+        alarm_topic=topic,
+        reserved_concurrent_executions=5,
+        retry_attempts=0,
+        max_event_age=cdk.Duration.minutes(10),
+    )
+
+
+def _synchronous(stack: cdk.Stack) -> None:
+    HardenedFunction(
+        stack, "Fn", code=CODE, handler="index.handler", dead_letter_queue_enabled=False
+    )
+
+
+def _with_secrets(stack: cdk.Stack) -> None:
+    secret = secretsmanager.Secret(stack, "Secret")
+    cdk.Validations.of(secret).acknowledge(
+        cdk.Acknowledgment(
+            id="AwsSolutions-SMG4", reason="test fixture: the secret is not the construct's"
+        )
+    )
+    parameter = ssm.StringParameter(stack, "Param", string_value="https://example.com")
+    HardenedFunction(
+        stack,
+        "Fn",
+        code=CODE,
+        handler="index.handler",
+        secrets={"DB_SECRET_ARN": secret, "API_URL_PARAMETER": parameter},
+    )
+
+
+def _in_vpc(stack: cdk.Stack) -> None:
+    vpc = ec2.Vpc(
+        stack,
+        "Vpc",
+        max_azs=2,
+        nat_gateways=0,
+        restrict_default_security_group=False,
+        subnet_configuration=[
+            ec2.SubnetConfiguration(name="private", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
+        ],
+    )
+    cdk.Validations.of(vpc).acknowledge(
+        cdk.Acknowledgment(
+            id="AwsSolutions-VPC7", reason="test fixture: flow logs are the VPC owner's concern"
+        )
+    )
+    HardenedFunction(stack, "Fn", code=CODE, handler="index.handler", vpc=vpc)
+
+
+CONFIGURATIONS: dict[str, Callable[[cdk.Stack], None]] = {
+    "defaults": _defaults,
+    "tuned": _tuned,
+    "synchronous": _synchronous,
+    "secrets": _with_secrets,
+    "vpc": _in_vpc,
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONFIGURATIONS))
+def test_hardened_function_passes_cdk_nag_and_cfn_lint(tmp_path: Path, name: str):
+    app = make_app(tmp_path)
+    stack = cdk.Stack(app, "Test")
+    CONFIGURATIONS[name](stack)
+    cdk.Validations.of(app).add_plugins(
+        cdk_nag.AwsSolutionsChecks(app), cdk_nag.ServerlessChecks(app)
+    )
+    assert validation_findings(app) == []
+    template = json.loads((Path(app.outdir) / "Test.template.json").read_text())
+    assert cfn_lint(template) == []
+
+
+def test_findings_are_reported_when_present(tmp_path: Path):
+    """The harness above can fail: a plain aws_lambda.Function is flagged."""
+    app = make_app(tmp_path)
+    stack = cdk.Stack(app, "Test")
+    lambda_.Function(
+        stack, "Plain", code=CODE, handler="index.handler", runtime=lambda_.Runtime.PYTHON_3_12
+    )
+    cdk.Validations.of(app).add_plugins(
+        cdk_nag.AwsSolutionsChecks(app), cdk_nag.ServerlessChecks(app)
+    )
+    rules = {f.rule for f in validation_findings(app)}
+    assert {
+        "AwsSolutions-L1",
+        "Serverless-LambdaDLQ",
+        "Serverless-LambdaTracing",
+        "Serverless-LambdaDefaultMemorySize",
+    } <= rules
+
+
+def test_cfn_lint_reports_errors():
+    """The cfn-lint harness can fail, too."""
+    broken = {
+        "Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": {"Timeout": 9000}}}
+    }
+    assert any(line.startswith("E") for line in cfn_lint(broken))
+
+
+# -- app.py and the examples ---------------------------------------------------------------
+APPS = [ROOT / "app.py", *sorted(ROOT.glob("examples/*/app.py"))]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", APPS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_apps_synthesize_clean(tmp_path: Path, path: Path):
+    # app.py is the main job: keep CDK's strict built-in CloudFormation validation on too.
+    app = make_app(tmp_path, cfn_validation=path.name == "app.py" and path.parent == ROOT)
+    load_module(path).build_app(app)
+    assert validation_findings(app) == []
+    manifest = json.loads((Path(app.outdir) / "manifest.json").read_text())
+    stacks = [a for a in manifest["artifacts"].values() if a["type"] == "aws:cloudformation:stack"]
+    assert stacks
+    for artifact in stacks:
+        template = json.loads(
+            (Path(app.outdir) / artifact["properties"]["templateFile"]).read_text()
+        )
+        assert cfn_lint(template) == [], artifact["displayName"]

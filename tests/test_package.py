@@ -1,0 +1,52 @@
+"""Packaging and project hygiene: typed, explicit API, light engine, current feature flags."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import aws_cdk as cdk
+
+import best_lambda
+from tests.conftest import CDK_CONTEXT, ROOT
+
+
+def test_typed_package_with_explicit_api():
+    assert (ROOT / "best_lambda" / "py.typed").exists()
+    for name in best_lambda.__all__:
+        assert getattr(best_lambda, name) is not None, name
+
+
+def test_rule_helpers_do_not_import_aws_cdk():
+    """The rule engine is pure Python: importing it must not start jsii."""
+    code = (
+        "import sys, best_lambda, best_lambda.rules.secrets, best_lambda.rules.runtimes; "
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('aws_cdk', 'jsii')); "
+        "print(heavy); sys.exit(1 if heavy else 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_cdk_json_carries_every_recommended_feature_flag(tmp_path: Path):
+    """cdk.json must follow the installed aws-cdk-lib's recommendations (re-check on upgrade)."""
+    app = cdk.App(
+        outdir=str(tmp_path), context=dict(CDK_CONTEXT), builtin_cloud_formation_validation=False
+    )
+    cdk.Stack(app, "Empty")
+    manifest = json.loads((Path(app.synth().directory) / "manifest.json").read_text())
+    report = manifest["artifacts"]["aws-cdk-lib/feature-flag-report"]["properties"]["flags"]
+    stale = {}
+    for flag, info in report.items():
+        if "recommendedValue" not in info:
+            continue
+        # An unset flag behaves like its documented v2 default, or "off".
+        unset = info.get("unconfiguredBehavesLike", {}).get("v2", False)
+        effective = CDK_CONTEXT.get(flag, unset)
+        if effective != info["recommendedValue"]:
+            stale[flag] = (effective, info["recommendedValue"])
+    assert stale == {}
