@@ -5,6 +5,8 @@
   (asynchronous; failed events land in its dead-letter queue), which stores the receipt in
   DynamoDB and reads a payment-provider key from Secrets Manager (only the ARN is in its
   environment).
+* The same events also go to the ``TrackRevenue`` queue; a ``QueueConsumer`` adds each order
+  to its day's revenue exactly once (partial batch responses, idempotent update).
 * EventBridge Scheduler runs ``DailySummary`` every night; it publishes receipt totals as
   CloudWatch metrics.
 * Every alarm notifies one KMS-encrypted SNS topic.
@@ -35,7 +37,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from best_lambda import HardenedFunction
+from best_lambda import HardenedFunction, QueueConsumer
 
 HANDLERS = Path(__file__).parent / "handlers"
 
@@ -120,6 +122,20 @@ class ReceiptsStack(cdk.Stack):
             service_name="receipts",
         )
         receipts.grant_write_data(render.function)
+        revenue = QueueConsumer(
+            self,
+            "TrackRevenue",
+            code=lambda_.Code.from_asset(str(HANDLERS / "track_revenue")),
+            handler="app.handler",
+            timeout=cdk.Duration.seconds(20),
+            batch_size=50,
+            max_batching_window=cdk.Duration.seconds(5),
+            max_concurrency=5,
+            environment={"RECEIPTS_TABLE_NAME": receipts.table_name},
+            alarm_topic=alarm_topic,
+            service_name="revenue",
+        )
+        receipts.grant_read_write_data(revenue.function.function)
         events.Rule(
             self,
             "OrderPaid",
@@ -130,7 +146,8 @@ class ReceiptsStack(cdk.Stack):
                     dead_letter_queue=delivery_failures,
                     retry_attempts=4,
                     max_event_age=cdk.Duration.hours(2),
-                )
+                ),
+                events_targets.SqsQueue(revenue.queue, dead_letter_queue=delivery_failures),
             ],
         )
 

@@ -2,6 +2,7 @@
 
 Constructs
     :class:`HardenedFunction` — an ``aws_lambda.Function`` with the practices on by default.
+    :class:`QueueConsumer` — an SQS queue, its DLQ and a HardenedFunction, sized together.
 
 Errors
     :class:`InvalidPropsError` — every invalid keyword argument of a construct, at once.
@@ -24,6 +25,7 @@ from best_lambda.errors import InvalidPropsError, Problem
 
 if TYPE_CHECKING:
     from best_lambda.constructs.hardened_function import HardenedFunction, HardenedFunctionOptions
+    from best_lambda.constructs.queue_consumer import QueueConsumer
 
 __version__ = "0.1.0"
 
@@ -32,12 +34,14 @@ __all__ = [
     "HardenedFunctionOptions",
     "InvalidPropsError",
     "Problem",
+    "QueueConsumer",
     "__version__",
 ]
 
 _LAZY = {
     "HardenedFunction": "best_lambda.constructs.hardened_function",
     "HardenedFunctionOptions": "best_lambda.constructs.hardened_function",
+    "QueueConsumer": "best_lambda.constructs.queue_consumer",
 }
 
 

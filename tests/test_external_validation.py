@@ -21,10 +21,11 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_ssm as ssm
 from cfnlint.api import ManualArgs, lint
 
-from best_lambda import HardenedFunction
+from best_lambda import HardenedFunction, QueueConsumer
 from best_lambda.testing import validation_findings
 from tests.conftest import ROOT, make_app
 
@@ -120,17 +121,69 @@ def _in_vpc(stack: cdk.Stack) -> None:
     HardenedFunction(stack, "Fn", code=CODE, handler="index.handler", vpc=vpc)
 
 
+def _consumer(stack: cdk.Stack) -> None:
+    QueueConsumer(stack, "Consumer", code=CODE, handler="index.handler")
+
+
+def _consumer_tuned(stack: cdk.Stack) -> None:
+    QueueConsumer(
+        stack,
+        "Consumer",
+        code=CODE,
+        handler="index.handler",
+        batch_size=100,
+        max_batching_window=cdk.Duration.seconds(5),
+        max_concurrency=5,
+        reserved_concurrent_executions=10,
+        max_receive_count=10,
+        timeout=cdk.Duration.seconds(60),
+        message_age_sla=cdk.Duration.minutes(30),
+    )
+
+
+def _consumer_fifo(stack: cdk.Stack) -> None:
+    QueueConsumer(
+        stack,
+        "Consumer",
+        code=CODE,
+        handler="index.handler",
+        fifo=True,
+        content_based_deduplication=True,
+    )
+
+
+def _consumer_adopting(stack: cdk.Stack) -> None:
+    dlq = sqs.Queue(stack, "Dlq", enforce_ssl=True, retention_period=cdk.Duration.days(14))
+    cdk.Validations.of(dlq).acknowledge(
+        cdk.Acknowledgment(
+            id="Serverless-SQSRedrivePolicy", reason="test fixture: the user's own DLQ"
+        )
+    )
+    queue = sqs.Queue(
+        stack,
+        "Mine",
+        enforce_ssl=True,
+        visibility_timeout=cdk.Duration.minutes(5),
+        dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=5),
+    )
+    QueueConsumer(stack, "Consumer", code=CODE, handler="index.handler", queue=queue)
+
+
 CONFIGURATIONS: dict[str, Callable[[cdk.Stack], None]] = {
-    "defaults": _defaults,
-    "tuned": _tuned,
-    "synchronous": _synchronous,
-    "secrets": _with_secrets,
-    "vpc": _in_vpc,
+    "function-defaults": _defaults,
+    "function-tuned": _tuned,
+    "function-synchronous": _synchronous,
+    "function-secrets": _with_secrets,
+    "function-vpc": _in_vpc,
+    "consumer-defaults": _consumer,
+    "consumer-tuned": _consumer_tuned,
+    "consumer-fifo": _consumer_fifo,
+    "consumer-adopting": _consumer_adopting,
 }
 
 
 @pytest.mark.parametrize("name", sorted(CONFIGURATIONS))
-def test_hardened_function_passes_cdk_nag_and_cfn_lint(tmp_path: Path, name: str):
+def test_constructs_pass_cdk_nag_and_cfn_lint(tmp_path: Path, name: str):
     app = make_app(tmp_path)
     stack = cdk.Stack(app, "Test")
     CONFIGURATIONS[name](stack)

@@ -5,5 +5,6 @@ and judgements (secrets, runtimes) from :mod:`best_lambda.rules`.
 """
 
 from best_lambda.constructs.hardened_function import HardenedFunction, HardenedFunctionOptions
+from best_lambda.constructs.queue_consumer import QueueConsumer
 
-__all__ = ["HardenedFunction", "HardenedFunctionOptions"]
+__all__ = ["HardenedFunction", "HardenedFunctionOptions", "QueueConsumer"]

@@ -56,7 +56,7 @@ def secure_queue(
     scope: Construct,
     construct_id: str,
     *,
-    retention_days: int,
+    retention_seconds: int,
     fifo: bool = False,
     content_based_deduplication: bool | None = None,
     encryption_key: kms.IKey | None = None,
@@ -69,7 +69,7 @@ def secure_queue(
     """
     props: dict[str, Any] = {
         "enforce_ssl": True,
-        "retention_period": cdk.Duration.days(retention_days),
+        "retention_period": cdk.Duration.seconds(retention_seconds),
     }
     if encryption_key is not None:
         props.update(encryption=sqs.QueueEncryption.KMS, encryption_master_key=encryption_key)

@@ -27,7 +27,12 @@ from best_lambda.defaults import lambda_ as defaults
 from best_lambda.rules import runtimes
 from best_lambda.rules.secrets import secret_reason
 
-__all__ = ["HardenedFunction", "HardenedFunctionOptions", "newest_python_runtime"]
+__all__ = [
+    "HardenedFunction",
+    "HardenedFunctionOptions",
+    "check_function_options",
+    "newest_python_runtime",
+]
 
 _ENV_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]+$")
 _NAMESPACE = re.compile(r"^[A-Za-z0-9.\-_/#: ]{1,255}$")
@@ -290,6 +295,7 @@ class HardenedFunction(Construct):
             powertools_environment=powertools_environment,
             function_props=function_props,
         )
+        checker.raise_if_any()
         super().__init__(scope, construct_id)
 
         # Role: dedicated, no AWS-managed policies. Grants below go to its DefaultPolicy.
@@ -346,7 +352,7 @@ class HardenedFunction(Construct):
         self._dead_letter_queue: sqs.IQueue | None = dead_letter_queue
         if settings.create_dlq:
             created = secure_queue(
-                self, "DeadLetterQueue", retention_days=defaults.DLQ_RETENTION_DAYS
+                self, "DeadLetterQueue", retention_seconds=defaults.DLQ_RETENTION_DAYS * 86_400
             )
             acknowledge(created, "Serverless-SQSRedrivePolicy")
             self._dead_letter_queue = created
@@ -502,8 +508,36 @@ class HardenedFunction(Construct):
             )
 
 
+def check_function_options(
+    checker: PropsChecker, construct_id: str, code: Any, handler: Any, options: Mapping[str, Any]
+) -> _Settings:
+    """Validate :class:`HardenedFunction` keyword arguments into ``checker`` without raising.
+
+    For constructs that build a HardenedFunction and want one error for all their problems.
+    The returned settings are meaningful only when ``checker`` recorded no problem.
+    """
+    defaults_ = _keyword_defaults()
+    kw = {**defaults_, **{k: v for k, v in options.items() if k in defaults_}}
+    extra = {k: v for k, v in options.items() if k not in defaults_}
+    return _validate(
+        checker, construct_id=construct_id, code=code, handler=handler, function_props=extra, **kw
+    )
+
+
+@functools.cache
+def _keyword_defaults() -> dict[str, Any]:
+    import inspect
+
+    params = inspect.signature(HardenedFunction.__init__).parameters.values()
+    return {
+        p.name: p.default
+        for p in params
+        if p.kind is p.KEYWORD_ONLY and p.name not in ("code", "handler")
+    }
+
+
 def _validate(checker: PropsChecker, *, function_props: dict[str, Any], **kw: Any) -> _Settings:
-    """Check every keyword argument; return resolved settings or raise once."""
+    """Check every keyword argument into ``checker``; return the resolved settings."""
     construct_id = kw["construct_id"]
     if not isinstance(construct_id, str) or not construct_id:
         checker.add("construct_id", construct_id, "expected a non-empty str")
@@ -595,7 +629,6 @@ def _validate(checker: PropsChecker, *, function_props: dict[str, Any], **kw: An
         checker.check_type(flag, kw[flag], bool, "bool")
 
     _function_props(checker, function_props)
-    checker.raise_if_any()
     return _Settings(
         runtime=runtime,
         architecture=architecture,

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""An SQS worker: QueueConsumer sizes the queue, its DLQ and the function together.
+
+The visibility timeout (6 x 20 s + 2 s window = 122 s), the redrive policy, partial batch
+responses, the poller's concurrency cap and the alarms all come from QueueConsumer. The
+handler shows partial batch responses and idempotent processing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aws_cdk as cdk
+import cdk_nag
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_lambda as lambda_
+
+from best_lambda import QueueConsumer
+
+
+def build_app(app: cdk.App | None = None) -> cdk.App:
+    app = app or cdk.App()
+    stack = cdk.Stack(app, "LoyaltyWorker")
+    pitr = dynamodb.PointInTimeRecoverySpecification(point_in_time_recovery_enabled=True)
+    claims = dynamodb.TableV2(
+        stack,
+        "Idempotency",
+        partition_key=dynamodb.Attribute(name="id", type=dynamodb.AttributeType.STRING),
+        time_to_live_attribute="expiration",
+        point_in_time_recovery_specification=pitr,
+    )
+    points = dynamodb.TableV2(
+        stack,
+        "Points",
+        partition_key=dynamodb.Attribute(name="customerId", type=dynamodb.AttributeType.STRING),
+        point_in_time_recovery_specification=pitr,
+    )
+    worker = QueueConsumer(
+        stack,
+        "AwardPoints",
+        code=lambda_.Code.from_asset(str(Path(__file__).parent / "handler")),
+        handler="app.handler",
+        timeout=cdk.Duration.seconds(20),
+        batch_size=25,
+        max_batching_window=cdk.Duration.seconds(2),
+        max_concurrency=10,  # protect the Points table's write capacity
+        environment={
+            "IDEMPOTENCY_TABLE_NAME": claims.table_name,
+            "POINTS_TABLE_NAME": points.table_name,
+        },
+    )
+    claims.grant_read_write_data(worker.function.function)
+    points.grant_write_data(worker.function.function)
+    cdk.CfnOutput(stack, "QueueUrl", value=worker.queue.queue_url)
+    cdk.Validations.of(app).add_plugins(
+        cdk_nag.AwsSolutionsChecks(app), cdk_nag.ServerlessChecks(app)
+    )
+    return app
+
+
+if __name__ == "__main__":
+    build_app().synth()
