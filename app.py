@@ -12,8 +12,9 @@
 * Every alarm notifies one KMS-encrypted SNS topic.
 
 ``cdk synth`` runs every check: CloudFormation validation (strict, via cdk.json), cdk-nag's
-AwsSolutions and Serverless packs. The only acknowledgements here are for resources this
-app owns, each with its reason; the ones for the functions come with ``HardenedFunction``.
+AwsSolutions and Serverless packs, and best-lambda's own BestLambda pack. The only
+acknowledgements here are for resources this app owns, each with its reason; the ones for
+the functions come with ``HardenedFunction`` and ``QueueConsumer``.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from best_lambda import HardenedFunction, QueueConsumer
+from best_lambda import BestLambdaChecks, HardenedFunction, QueueConsumer
 
 HANDLERS = Path(__file__).parent / "handlers"
 
@@ -212,10 +213,11 @@ def build_app(app: cdk.App | None = None) -> cdk.App:
     checks = [
         cdk_nag.AwsSolutionsChecks(app, verbose=True),
         cdk_nag.ServerlessChecks(app, verbose=True),
+        BestLambdaChecks(app, verbose=True),
     ]
     cdk.Validations.of(app).add_plugins(*checks)
     # Recorded in the cloud assembly so that the synth summary can say what ran.
-    stack.node.add_metadata("best-lambda:checks", [f"cdk-nag {c.name}" for c in checks])
+    stack.node.add_metadata("best-lambda:checks", [f"{c.name} (cdk-nag 3 pack)" for c in checks])
     return app
 
 

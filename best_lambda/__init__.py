@@ -4,6 +4,11 @@ Constructs
     :class:`HardenedFunction` — an ``aws_lambda.Function`` with the practices on by default.
     :class:`QueueConsumer` — an SQS queue, its DLQ and a HardenedFunction, sized together.
 
+Checks
+    :class:`BestLambdaChecks` — the BestLambda rules as a cdk-nag 3 pack;
+    :mod:`best_lambda.aspects` — an Aspect that fails synthesis without cdk-nag, and one that
+    retrofits safe defaults onto plain functions.
+
 Errors
     :class:`InvalidPropsError` — every invalid keyword argument of a construct, at once.
 
@@ -24,12 +29,14 @@ from typing import TYPE_CHECKING, Any
 from best_lambda.errors import InvalidPropsError, Problem
 
 if TYPE_CHECKING:
+    from best_lambda.checks.nag_pack import BestLambdaChecks
     from best_lambda.constructs.hardened_function import HardenedFunction, HardenedFunctionOptions
     from best_lambda.constructs.queue_consumer import QueueConsumer
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BestLambdaChecks",
     "HardenedFunction",
     "HardenedFunctionOptions",
     "InvalidPropsError",
@@ -39,6 +46,7 @@ __all__ = [
 ]
 
 _LAZY = {
+    "BestLambdaChecks": "best_lambda.checks.nag_pack",
     "HardenedFunction": "best_lambda.constructs.hardened_function",
     "HardenedFunctionOptions": "best_lambda.constructs.hardened_function",
     "QueueConsumer": "best_lambda.constructs.queue_consumer",

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from best_lambda._docs import render_readme
+from best_lambda._docs import render_readme, rules_markdown
 from tests.conftest import ROOT
 
 
 def test_readme_defaults_table_is_current():
     readme = (ROOT / "README.md").read_text()
     assert render_readme(readme) == readme, "run: python -m best_lambda._docs"
+
+
+def test_rules_md_is_current():
+    assert (ROOT / "RULES.md").read_text() == rules_markdown(), "run: python -m best_lambda._docs"
 
 
 def test_readme_starts_with_the_two_commands():

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -223,7 +226,8 @@ def test_cfn_lint_reports_errors():
 
 
 # -- app.py and the examples ---------------------------------------------------------------
-APPS = [ROOT / "app.py", *sorted(ROOT.glob("examples/*/app.py"))]
+VIOLATIONS = ROOT / "examples" / "violations" / "app.py"
+APPS = [ROOT / "app.py", *sorted(p for p in ROOT.glob("examples/*/app.py") if p != VIOLATIONS)]
 
 
 @pytest.mark.slow
@@ -241,3 +245,68 @@ def test_apps_synthesize_clean(tmp_path: Path, path: Path):
             (Path(app.outdir) / artifact["properties"]["templateFile"]).read_text()
         )
         assert cfn_lint(template) == [], artifact["displayName"]
+
+
+# -- the example that must fail --------------------------------------------------------------
+EXPECTED_VIOLATIONS = {
+    ("BestLambda-RuntimeSupported", "LegacyThumbnails/Thumbnailer/Resource"),
+    ("BestLambda-TracingActive", "LegacyThumbnails/Thumbnailer/Resource"),
+    ("BestLambda-NoSecretsInEnv[Variable::DB_PASSWORD]", "LegacyThumbnails/Thumbnailer/Resource"),
+    (
+        "BestLambda-NoAdminPolicies[Policy::AdministratorAccess]",
+        "LegacyThumbnails/Thumbnailer/ServiceRole/Resource",
+    ),
+    ("BestLambda-RecursiveLoop", "LegacyThumbnails/Thumbnailer/Resource"),
+    ("BestLambda-AsyncFailureHandling", "LegacyThumbnails/Thumbnailer/Resource"),
+    (
+        "BestLambda-SqsVisibilityTimeout",
+        "LegacyThumbnails/Worker/SqsEventSource:LegacyThumbnailsJobs3176ED32/Resource",
+    ),
+    (
+        "BestLambda-SqsRedrive",
+        "LegacyThumbnails/Worker/SqsEventSource:LegacyThumbnailsJobs3176ED32/Resource",
+    ),
+}
+
+
+@pytest.mark.slow
+def test_violations_example_fails_with_a_readable_report(tmp_path: Path):
+    app = make_app(tmp_path)
+    load_module(VIOLATIONS).build_app(app)
+    findings = validation_findings(app)
+    found = {(f.rule, f.path) for f in findings if f.severity == "error"}
+    assert found >= EXPECTED_VIOLATIONS, sorted(found)
+    # aws-cdk-lib's S3-notifications function is reported once, as a warning, not per rule.
+    framework = [f for f in findings if "BucketNotificationsHandler" in f.path]
+    assert [f.rule for f in framework] == ["BestLambda-CdkFrameworkFunction"]
+
+
+@pytest.mark.slow
+def test_cdk_synth_cli_fails_on_violations(tmp_path: Path):
+    """The real `cdk synth` (the locally installed CLI) exits non-zero with the report."""
+    cdk_cli = ROOT / "node_modules" / ".bin" / "cdk"
+    assert cdk_cli.exists(), "run scripts/setup.sh: the aws-cdk CLI is not installed"
+    env = {**os.environ, "CDK_DISABLE_VERSION_CHECK": "1", "CDK_DISABLE_CLI_TELEMETRY": "true"}
+    result = subprocess.run(
+        [
+            str(cdk_cli),
+            "synth",
+            "--quiet",
+            "--no-notices",
+            "--output",
+            str(tmp_path / "out"),
+            "--app",
+            f"{sys.executable} {VIOLATIONS}",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "[BestLambda-RecursiveLoop]" in output
+    assert "LegacyThumbnails/Thumbnailer/Resource" in output
+    assert "Suggested fix:" in output

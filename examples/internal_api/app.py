@@ -14,7 +14,7 @@ import aws_cdk as cdk
 import cdk_nag
 from aws_cdk import aws_lambda as lambda_
 
-from best_lambda import HardenedFunction
+from best_lambda import BestLambdaChecks, HardenedFunction
 
 
 def build_app(app: cdk.App | None = None) -> cdk.App:
@@ -33,7 +33,7 @@ def build_app(app: cdk.App | None = None) -> cdk.App:
     url = lookup.function.add_function_url(auth_type=lambda_.FunctionUrlAuthType.AWS_IAM)
     cdk.CfnOutput(stack, "PriceLookupUrl", value=url.url)
     cdk.Validations.of(app).add_plugins(
-        cdk_nag.AwsSolutionsChecks(app), cdk_nag.ServerlessChecks(app)
+        cdk_nag.AwsSolutionsChecks(app), cdk_nag.ServerlessChecks(app), BestLambdaChecks(app)
     )
     return app
 

@@ -15,7 +15,7 @@ import cdk_nag
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_lambda as lambda_
 
-from best_lambda import QueueConsumer
+from best_lambda import BestLambdaChecks, QueueConsumer
 
 
 def build_app(app: cdk.App | None = None) -> cdk.App:
@@ -53,7 +53,7 @@ def build_app(app: cdk.App | None = None) -> cdk.App:
     points.grant_write_data(worker.function.function)
     cdk.CfnOutput(stack, "QueueUrl", value=worker.queue.queue_url)
     cdk.Validations.of(app).add_plugins(
-        cdk_nag.AwsSolutionsChecks(app), cdk_nag.ServerlessChecks(app)
+        cdk_nag.AwsSolutionsChecks(app), cdk_nag.ServerlessChecks(app), BestLambdaChecks(app)
     )
     return app
 

@@ -21,7 +21,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 
-from best_lambda import HardenedFunction
+from best_lambda import BestLambdaChecks, HardenedFunction
 
 
 def build_app(app: cdk.App | None = None) -> cdk.App:
@@ -73,7 +73,7 @@ def build_app(app: cdk.App | None = None) -> cdk.App:
         subscriptions.LambdaSubscription(notify.function, dead_letter_queue=undeliverable)
     )
     cdk.Validations.of(app).add_plugins(
-        cdk_nag.AwsSolutionsChecks(app), cdk_nag.ServerlessChecks(app)
+        cdk_nag.AwsSolutionsChecks(app), cdk_nag.ServerlessChecks(app), BestLambdaChecks(app)
     )
     return app
 

@@ -1,0 +1,115 @@
+"""``BestLambdaChecks``: the BestLambda rules as a cdk-nag 3 pack."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+
+import aws_cdk as cdk
+import cdk_nag
+from constructs import IConstruct
+
+from best_lambda.checks._plugin import (
+    PLUGIN_NAME,
+    CheckRun,
+    check_options,
+    note_pack,
+    run_checks,
+    select_rules,
+    to_cdk_report,
+)
+
+__all__ = ["BestLambdaChecks"]
+
+
+class BestLambdaChecks(cdk_nag.NagPack):
+    """The BestLambda rules as a cdk-nag 3 ``NagPack`` (pack name ``BestLambda``).
+
+    Register it like cdk-nag's own packs; it judges every Lambda function of the app (plain
+    ``aws_lambda.Function``, third-party constructs, L1 resources), not only best-lambda's.
+    Findings are acknowledged the cdk-nag 3 way, with a reason; granular findings by their
+    full ID (``BestLambda-NoWildcardPermissions[Action::s3:*]``). Both the cdk-nag form
+    (``BestLambda-Arm64``) and the CDK form (``BestLambda::BestLambda-Arm64``) work, on the
+    resource or any ancestor up to the App.
+
+    Unlike a per-construct pack, it reads the synthesized templates once, in one callback,
+    and evaluates every rule in one pass over plain dicts: it adds almost nothing to
+    synthesis time however many functions the app has. Error-level findings fail
+    synthesis; warnings are reported.
+
+    Parameters
+    ----------
+    scope
+        The App (enables acknowledgements made on the App and Stages).
+    verbose
+        Append each rule's explanation to its message (the fix is always reported).
+    runtime_warning_days
+        Warn this many days before a runtime's deprecation (default 180).
+    asset_warning_bytes, asset_error_bytes
+        Unzipped code budget: warning above 50 MB, error above Lambda's 250 MB by default.
+    check_framework_functions
+        Judge aws-cdk-lib's own functions like any other (default: report each once under
+        ``BestLambda-CdkFrameworkFunction``).
+    rules
+        Run only these rule IDs (default: all).
+    today
+        The date runtime deprecation is judged against (default: today).
+
+    Examples
+    --------
+    >>> import aws_cdk as cdk
+    >>> app = cdk.App()
+    >>> cdk.Validations.of(app).add_plugins(BestLambdaChecks(app))
+    """
+
+    def __init__(
+        self,
+        scope: IConstruct | None = None,
+        *,
+        verbose: bool = False,
+        runtime_warning_days: int | None = None,
+        asset_warning_bytes: int | None = None,
+        asset_error_bytes: int | None = None,
+        check_framework_functions: bool | None = None,
+        rules: Sequence[str] | None = None,
+        today: _dt.date | None = None,
+    ) -> None:
+        self._options = check_options(
+            runtime_warning_days=runtime_warning_days,
+            asset_warning_bytes=asset_warning_bytes,
+            asset_error_bytes=asset_error_bytes,
+            check_framework_functions=check_framework_functions,
+            today=today,
+        )
+        self._rules = select_rules(rules)
+        self._verbose = verbose
+        self._scope = scope
+        self.last_run: CheckRun | None = None
+        super().__init__(scope, verbose=verbose)
+        self._pack_name = PLUGIN_NAME
+        if scope is not None:
+            note_pack(scope.node.root)
+
+    @property
+    def name(self) -> str:
+        """The plugin name CDK reports findings under."""
+        return PLUGIN_NAME
+
+    @property
+    def rule_ids(self) -> list[str]:
+        """The IDs of the rules this pack runs."""
+        return [rule.id for rule in self._rules]
+
+    def validate(self, context: cdk.IPolicyValidationContext) -> cdk.PolicyValidationPluginReport:
+        """Check every template of the app once (called by CDK after synthesis)."""
+        app_construct = getattr(context, "app_construct", None) or self._scope
+        self.last_run = run_checks(
+            context.template_paths,
+            app_construct=app_construct,
+            options=self._options,
+            rules=self._rules,
+        )
+        return to_cdk_report(self.last_run, verbose=self._verbose)
+
+    def _check_resource(self, node: cdk.CfnResource) -> None:
+        """Unused: this pack checks templates in :meth:`validate`, not resource by resource."""

@@ -1,0 +1,1 @@
+"""Rules on API Gateway integrations of Lambda functions."""

@@ -1,0 +1,1 @@
+"""Rules on the CloudWatch alarms Lambda workloads need."""

@@ -1,0 +1,233 @@
+"""Evaluate rules over templates in one pass and collect the violations.
+
+This is the only engine: the cdk-nag pack, the enforcing Aspect and tests are thin fronts
+over :func:`evaluate`. It reads plain dicts and never calls into aws-cdk-lib.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from best_lambda.rules.framework import framework_component
+from best_lambda.rules.model import Finding, Resource, Result, Rule, Severity, Status
+from best_lambda.rules.options import CheckOptions
+from best_lambda.rules.template import TemplateIndex
+
+__all__ = [
+    "FRAMEWORK_RULE_ID",
+    "Report",
+    "TemplateInput",
+    "Violation",
+    "evaluate",
+    "evaluate_template",
+    "judge",
+]
+
+FRAMEWORK_RULE_ID = "BestLambda-CdkFrameworkFunction"
+
+
+@dataclass(frozen=True)
+class TemplateInput:
+    """One template to check.
+
+    Parameters
+    ----------
+    name
+        How reports refer to the template (stack artifact ID or file name).
+    template
+        The parsed template.
+    paths
+        Logical ID -> construct path, when known from the cloud assembly (the template's
+        own ``aws:cdk:path`` metadata is used otherwise).
+    assets
+        Looks up local asset sizes for ``BestLambda-AssetSize`` (see
+        :class:`best_lambda.rules.assets.AssetCatalog`).
+    """
+
+    name: str
+    template: Mapping[str, Any]
+    paths: Mapping[str, str] = field(default_factory=dict)
+    assets: Any = None
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One finding of one rule on one resource (non-compliant or unknown)."""
+
+    rule: Rule
+    finding_id: str
+    severity: Severity
+    status: Status
+    detail: str
+    template: str
+    logical_id: str
+    path: str | None
+
+    @property
+    def description(self) -> str:
+        """The rule's one-line message, the specific detail, and the ID to acknowledge."""
+        return f"[{self.finding_id}] {self.rule.message} {self.detail}".strip()
+
+    @property
+    def location(self) -> str:
+        """Construct path when known, else ``template:LogicalId``."""
+        return self.path or f"{self.template}:{self.logical_id}"
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one evaluation found."""
+
+    violations: tuple[Violation, ...]
+    templates: int
+    resources: int
+    outcomes: Mapping[Status, int]
+
+    @property
+    def errors(self) -> tuple[Violation, ...]:
+        """Error-level violations (these fail synthesis)."""
+        return tuple(v for v in self.violations if v.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Violation, ...]:
+        """Warning-level violations, including values that could not be checked."""
+        return tuple(v for v in self.violations if v.severity is Severity.WARNING)
+
+    def format(self) -> str:
+        """A readable, stable, multi-line report."""
+        if not self.violations:
+            return f"BestLambda: no findings in {self.resources} resources."
+        lines = [
+            f"BestLambda: {len(self.errors)} error(s), {len(self.warnings)} warning(s) "
+            f"in {self.resources} resources:"
+        ]
+        for v in sorted(
+            self.violations, key=lambda v: (v.severity.value, v.location, v.finding_id)
+        ):
+            lines.append(f"  {v.severity.value.upper():7} {v.location}")
+            lines.append(f"          {v.description}")
+            lines.append(f"          Fix: {v.rule.explanation}")
+        return "\n".join(lines)
+
+
+def evaluate_template(
+    index: TemplateIndex,
+    rules: Sequence[Rule],
+    options: CheckOptions,
+    *,
+    paths: Mapping[str, str] | None = None,
+    outcomes: Counter[Status] | None = None,
+) -> list[Violation]:
+    """Run ``rules`` over one indexed template; return its violations."""
+    paths = paths or {}
+    violations: list[Violation] = []
+    seen: set[tuple[str, str]] = set()
+    for rule in rules:
+        for rtype in sorted(rule.resource_types):
+            for resource in index.of_type(rtype):
+                result = _run(rule, resource, index, options)
+                if outcomes is not None:
+                    outcomes[result.status] += 1
+                if result.status not in (Status.NON_COMPLIANT, Status.UNKNOWN):
+                    continue
+                for finding in result.findings:
+                    violation = _violation(rule, result.status, finding, resource, index, paths)
+                    key = (violation.finding_id, violation.logical_id)
+                    if key not in seen:
+                        seen.add(key)
+                        violations.append(violation)
+    return violations
+
+
+def judge(rule: Rule, resource: Resource, index: TemplateIndex, options: CheckOptions) -> Result:
+    """One rule's result for one resource, with the engine's policy applied.
+
+    Resources owned by aws-cdk-lib's own functions are not applicable (they are reported
+    once each by ``BestLambda-CdkFrameworkFunction``) unless
+    ``options.check_framework_functions``. Exceptions from the check propagate.
+    """
+    if (
+        rule.id != FRAMEWORK_RULE_ID
+        and not options.check_framework_functions
+        and (component := framework_component(resource))
+    ):
+        return Result.not_applicable(f"owned by aws-cdk-lib ({component})")
+    return rule.check(resource, index, options)
+
+
+def _run(rule: Rule, resource: Resource, index: TemplateIndex, options: CheckOptions) -> Result:
+    try:
+        return judge(rule, resource, index, options)
+    except Exception as exc:  # a bug in a rule must not hide the resource
+        return Result.unknown(
+            f"{rule.id} failed on this resource ({type(exc).__name__}: {exc}); "
+            "please report this to best-lambda"
+        )
+
+
+def _violation(
+    rule: Rule,
+    status: Status,
+    finding: Finding,
+    resource: Resource,
+    index: TemplateIndex,
+    paths: Mapping[str, str],
+) -> Violation:
+    logical_id = finding.logical_id or resource.logical_id
+    owner = index.get(logical_id) or resource
+    severity = Severity.WARNING if status is Status.UNKNOWN else (finding.severity or rule.severity)
+    return Violation(
+        rule=rule,
+        finding_id=rule.finding_id(finding),
+        severity=severity,
+        status=status,
+        detail=finding.message,
+        template=index.name,
+        logical_id=logical_id,
+        path=paths.get(logical_id) or owner.path,
+    )
+
+
+def evaluate(
+    templates: Iterable[TemplateInput | Mapping[str, Any]],
+    *,
+    rules: Sequence[Rule] | None = None,
+    options: CheckOptions | None = None,
+) -> Report:
+    """Evaluate rules over templates.
+
+    Parameters
+    ----------
+    templates
+        :class:`TemplateInput` objects, or bare template dicts.
+    rules
+        Which rules to run (default: every registered rule).
+    options
+        Thresholds (default: :class:`CheckOptions` defaults).
+
+    Examples
+    --------
+    >>> report = evaluate([{"Resources": {"Fn": {"Type": "AWS::Lambda::Function",
+    ...     "Properties": {"Runtime": "python3.13", "Handler": "x.h", "Role": "arn"}}}}])
+    >>> "BestLambda-TracingActive" in {v.rule.id for v in report.errors}
+    True
+    """
+    if rules is None:
+        from best_lambda.rules.registry import ALL_RULES
+
+        rules = ALL_RULES
+    options = options or CheckOptions()
+    violations: list[Violation] = []
+    outcomes: Counter[Status] = Counter()
+    count = resources = 0
+    for item in templates:
+        count += 1
+        tpl = item if isinstance(item, TemplateInput) else TemplateInput(f"template{count}", item)
+        index = TemplateIndex(tpl.template, name=tpl.name)
+        index.assets = tpl.assets
+        resources += len(index.resources)
+        violations += evaluate_template(index, rules, options, paths=tpl.paths, outcomes=outcomes)
+    return Report(tuple(violations), count, resources, dict(outcomes))

@@ -1,0 +1,1 @@
+"""Rules on the IAM roles and policies of Lambda functions."""

@@ -1,0 +1,1 @@
+"""Rules on AWS::Lambda::* resources: function configuration, invocation, code."""

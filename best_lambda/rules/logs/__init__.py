@@ -1,0 +1,1 @@
+"""Rules on the CloudWatch Logs of Lambda functions."""

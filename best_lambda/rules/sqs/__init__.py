@@ -1,0 +1,1 @@
+"""Rules on SQS queues that feed Lambda functions."""

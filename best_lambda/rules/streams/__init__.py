@@ -1,0 +1,1 @@
+"""Rules on Kinesis and DynamoDB stream event sources."""

@@ -1,0 +1,390 @@
+"""A read-once index over one CloudFormation template.
+
+Rules never scan the whole template: they ask the index ("which resources reference this
+queue?", "which role does this function use?"). Each map is built once, lazily, in one
+pass over the template, so evaluating every rule stays linear in the template's size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, TypeVar
+
+from best_lambda.rules.model import Resource
+
+__all__ = [
+    "FUNCTION",
+    "MalformedTemplateError",
+    "TemplateIndex",
+    "Unresolved",
+    "is_intrinsic",
+]
+
+FUNCTION = "AWS::Lambda::Function"
+_T = TypeVar("_T")
+_SUB_REF = re.compile(r"\$\{(?!!)([A-Za-z0-9_:]+)(?:\.([A-Za-z0-9_.]+))?\}")
+_LAMBDA_ARN = re.compile(r"^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::.+)?$")
+
+
+class MalformedTemplateError(ValueError):
+    """The input is not a CloudFormation template; the message lists every problem."""
+
+    def __init__(self, name: str, problems: list[str]):
+        self.problems = tuple(problems)
+        super().__init__(
+            f"{name} is not a valid CloudFormation template ({len(problems)} problems):\n  - "
+            + "\n  - ".join(problems)
+        )
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A value that cannot be known from the template alone, and why."""
+
+    reason: str
+
+    def __bool__(self) -> bool:  # an Unresolved is never a usable value
+        return False
+
+
+def is_intrinsic(value: Any) -> bool:
+    """Whether ``value`` is a CloudFormation intrinsic function (``Ref``, ``Fn::*``)."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    (key,) = value
+    return key == "Ref" or (isinstance(key, str) and key.startswith("Fn::"))
+
+
+def _describe(value: Any) -> str:
+    (key, arg) = next(iter(value.items()))
+    if key == "Ref":
+        return f"{{'Ref': '{arg}'}}"
+    if key == "Fn::GetAtt" and isinstance(arg, list):
+        return f"{{'Fn::GetAtt': '{'.'.join(str(a) for a in arg)}'}}"
+    return f"a {key} expression"
+
+
+class TemplateIndex:
+    """Lookups over one template, built once.
+
+    Parameters
+    ----------
+    template
+        The parsed CloudFormation template (a dict, as ``json.load`` returns it).
+    name
+        How reports refer to it (an artifact ID or a file name).
+
+    Raises
+    ------
+    MalformedTemplateError
+        When ``template`` is not a mapping or its resources are not well-formed; every
+        problem is listed.
+
+    Examples
+    --------
+    >>> index = TemplateIndex({"Resources": {"Fn": {"Type": "AWS::Lambda::Function"}}})
+    >>> [r.logical_id for r in index.of_type("AWS::Lambda::Function")]
+    ['Fn']
+    """
+
+    def __init__(self, template: Mapping[str, Any], *, name: str = "template"):
+        self.name = name
+        #: Optional :class:`~best_lambda.rules.assets.AssetCatalog` for asset-size checks.
+        self.assets: Any = None
+        problems: list[str] = []
+        if not isinstance(template, Mapping):
+            raise MalformedTemplateError(
+                name, [f"expected a JSON object, got {type(template).__name__}"]
+            )
+        raw_resources = template.get("Resources", {})
+        if not isinstance(raw_resources, Mapping):
+            raise MalformedTemplateError(name, ["'Resources' must be an object"])
+        self.resources: dict[str, Resource] = {}
+        for logical_id, body in raw_resources.items():
+            if not isinstance(body, Mapping):
+                problems.append(f"resource {logical_id!r} must be an object")
+                continue
+            rtype = body.get("Type")
+            if not isinstance(rtype, str) or not rtype:
+                problems.append(f"resource {logical_id!r} has no 'Type'")
+                continue
+            props = body.get("Properties", {})
+            if not isinstance(props, Mapping):
+                problems.append(f"resource {logical_id!r}: 'Properties' must be an object")
+                continue
+            meta = body.get("Metadata", {})
+            self.resources[logical_id] = Resource(
+                logical_id=logical_id,
+                type=rtype,
+                properties=dict(props),
+                metadata=dict(meta) if isinstance(meta, Mapping) else {},
+                raw=dict(body),
+            )
+        for section in ("Parameters", "Mappings", "Conditions"):
+            if not isinstance(template.get(section, {}), Mapping):
+                problems.append(f"'{section}' must be an object")
+        if problems:
+            raise MalformedTemplateError(name, problems)
+        self.parameters: dict[str, Any] = dict(template.get("Parameters", {}))
+        self.mappings: dict[str, Any] = dict(template.get("Mappings", {}))
+
+    # -- basic lookups --------------------------------------------------------------------
+    @cached_property
+    def _by_type(self) -> dict[str, list[Resource]]:
+        by_type: dict[str, list[Resource]] = defaultdict(list)
+        for resource in self.resources.values():
+            by_type[resource.type].append(resource)
+        return by_type
+
+    def of_type(self, *types: str) -> list[Resource]:
+        """All resources of the given types, in template order per type."""
+        if len(types) == 1:
+            return list(self._by_type.get(types[0], ()))
+        return [r for t in types for r in self._by_type.get(t, ())]
+
+    def get(self, logical_id: str | None) -> Resource | None:
+        """The resource with this logical ID, if the template has it."""
+        return self.resources.get(logical_id) if logical_id else None
+
+    def memo(self, key: str, compute: Callable[[], _T]) -> _T:
+        """Compute a derived map once per template (e.g. "every dead-letter queue")."""
+        cache: dict[str, Any] = self.__dict__.setdefault("_memo", {})
+        if key not in cache:
+            cache[key] = compute()
+        value: _T = cache[key]
+        return value
+
+    # -- references -----------------------------------------------------------------------
+    def target(self, value: Any) -> str | None:
+        """The logical ID of the resource ``value`` refers to (``Ref`` / ``Fn::GetAtt``)."""
+        if not isinstance(value, dict) or len(value) != 1:
+            return None
+        (key, arg) = next(iter(value.items()))
+        name: Any = None
+        if key == "Ref":
+            name = arg
+        elif key == "Fn::GetAtt":
+            if isinstance(arg, list) and arg:
+                name = arg[0]
+            elif isinstance(arg, str):
+                name = arg.split(".", 1)[0]
+        return name if isinstance(name, str) and name in self.resources else None
+
+    def targets_in(self, value: Any) -> set[str]:
+        """Every resource logical ID referenced anywhere inside ``value``."""
+        found: set[str] = set()
+        self._collect(value, found)
+        return found
+
+    def _collect(self, value: Any, found: set[str]) -> None:
+        if isinstance(value, dict):
+            if len(value) == 1:
+                (key, arg) = next(iter(value.items()))
+                if key in ("Ref", "Fn::GetAtt"):
+                    target = self.target(value)
+                    if target:
+                        found.add(target)
+                    return
+                if key == "Fn::Sub":
+                    text = arg[0] if isinstance(arg, list) and arg else arg
+                    if isinstance(text, str):
+                        found.update(
+                            m.group(1)
+                            for m in _SUB_REF.finditer(text)
+                            if m.group(1) in self.resources
+                        )
+                    if isinstance(arg, list) and len(arg) > 1:
+                        self._collect(arg[1], found)
+                    return
+            for item in value.values():
+                self._collect(item, found)
+        elif isinstance(value, list):
+            for item in value:
+                self._collect(item, found)
+
+    @cached_property
+    def _referrers(self) -> dict[str, list[Resource]]:
+        referrers: dict[str, list[Resource]] = defaultdict(list)
+        for resource in self.resources.values():
+            for target in self.targets_in(resource.properties):
+                referrers[target].append(resource)
+        return referrers
+
+    def referrers(self, logical_id: str, *types: str) -> list[Resource]:
+        """Resources whose properties reference ``logical_id`` (optionally of some types)."""
+        found = self._referrers.get(logical_id, [])
+        return [r for r in found if r.type in types] if types else list(found)
+
+    # -- values ---------------------------------------------------------------------------
+    def literal(self, value: Any) -> Any:
+        """``value`` with intrinsics resolved where the template alone decides them.
+
+        Returns an :class:`Unresolved` (falsy) when the value depends on a parameter, a
+        pseudo parameter, an import or another resource's runtime attribute.
+        ``Fn::If`` resolves when both branches agree; ``Fn::FindInMap`` resolves when its
+        keys are literal or every candidate value is the same (CDK's region maps).
+        """
+        if isinstance(value, list):
+            items = [self.literal(v) for v in value]
+            bad = next((v for v in items if isinstance(v, Unresolved)), None)
+            return bad if bad is not None else items
+        if not isinstance(value, dict):
+            return value
+        if not is_intrinsic(value):
+            out: dict[str, Any] = {}
+            for k, v in value.items():
+                lit = self.literal(v)
+                if isinstance(lit, Unresolved):
+                    return lit
+                out[k] = lit
+            return out
+        (key, arg) = next(iter(value.items()))
+        if key == "Fn::If" and isinstance(arg, list) and len(arg) == 3:
+            a, b = self.literal(arg[1]), self.literal(arg[2])
+            if not isinstance(a, Unresolved) and a == b:
+                return a
+            return Unresolved(f"it depends on the condition {arg[0]!r}")
+        if key == "Fn::FindInMap" and isinstance(arg, list) and len(arg) >= 3:
+            return self._find_in_map(arg)
+        if key == "Ref" and arg in self.parameters:
+            return Unresolved(f"it comes from the template parameter {arg!r}")
+        if key == "Ref" and isinstance(arg, str) and arg.startswith("AWS::"):
+            return Unresolved(f"it depends on the pseudo parameter {arg}")
+        return Unresolved(f"it is {_describe(value)}, known only at deploy time")
+
+    def _find_in_map(self, arg: list[Any]) -> Any:
+        table = self.mappings.get(arg[0]) if isinstance(arg[0], str) else None
+        if not isinstance(table, Mapping):
+            return Unresolved(f"Fn::FindInMap refers to an unknown mapping {arg[0]!r}")
+        top, second = self.literal(arg[1]), self.literal(arg[2])
+        rows = [table.get(top)] if isinstance(top, str) else list(table.values())
+        candidates = set()
+        for row in rows:
+            if not isinstance(row, Mapping):
+                return Unresolved(f"Fn::FindInMap key {top!r} is not in {arg[0]!r}")
+            cells = [row.get(second)] if isinstance(second, str) else list(row.values())
+            for cell in cells:
+                if cell is None or isinstance(cell, (dict, list)):
+                    return Unresolved(f"Fn::FindInMap cannot be resolved in {arg[0]!r}")
+                candidates.add(cell)
+        if len(candidates) == 1:
+            return candidates.pop()
+        return Unresolved(f"Fn::FindInMap {arg[0]!r} differs by region or account")
+
+    def number(self, value: Any) -> float | Unresolved | None:
+        """A numeric property (CloudFormation accepts ``30`` and ``"30"``); ``None`` if absent."""
+        if value is None:
+            return None
+        lit = self.literal(value)
+        if isinstance(lit, Unresolved):
+            return lit
+        if isinstance(lit, bool):
+            return Unresolved(f"{lit!r} is not a number")
+        if isinstance(lit, (int, float)):
+            return float(lit)
+        if isinstance(lit, str):
+            try:
+                return float(lit)
+            except ValueError:
+                return Unresolved(f"{lit!r} is not a number")
+        return Unresolved(f"{lit!r} is not a number")
+
+    # -- Lambda-specific relationships ----------------------------------------------------
+    @cached_property
+    def _functions_by_name(self) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for fn in self.of_type(FUNCTION):
+            name = self.literal(fn.get("FunctionName"))
+            if isinstance(name, str):
+                names[name] = fn.logical_id
+        return names
+
+    def function_id(self, value: Any) -> str | None:
+        """The Lambda function (logical ID) that a FunctionName / ARN value designates.
+
+        Follows aliases and versions to their function, and understands literal names and
+        ARNs of functions defined in the template. ``None`` when it is not one of them.
+        """
+        target = self.target(value)
+        if target is None and isinstance(value, dict) and is_intrinsic(value):
+            inner = [
+                t
+                for t in self.targets_in(value)
+                if self.resources[t].type
+                in (FUNCTION, "AWS::Lambda::Alias", "AWS::Lambda::Version")
+            ]
+            target = inner[0] if len(inner) == 1 else None
+        if target is not None:
+            resource = self.resources[target]
+            if resource.type == FUNCTION:
+                return target
+            if resource.type in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
+                return self.function_id(resource.get("FunctionName"))
+            return None
+        if isinstance(value, str):
+            match = _LAMBDA_ARN.match(value)
+            return self._functions_by_name.get(match.group(1) if match else value)
+        return None
+
+    def role_of(self, function: Resource) -> str | None:
+        """The logical ID of the IAM role a function runs as, if defined in this template."""
+        return self.target(function.get("Role"))
+
+    @cached_property
+    def _functions_by_role(self) -> dict[str, list[Resource]]:
+        by_role: dict[str, list[Resource]] = defaultdict(list)
+        for fn in self.of_type(FUNCTION):
+            role = self.role_of(fn)
+            if role:
+                by_role[role].append(fn)
+        return by_role
+
+    def functions_with_role(self, role_id: str) -> list[Resource]:
+        """The functions that run as the role ``role_id``."""
+        return list(self._functions_by_role.get(role_id, ()))
+
+    def roles_of_policy(self, policy: Resource) -> list[str]:
+        """The roles (logical IDs) an ``AWS::IAM::Policy`` / ``ManagedPolicy`` applies to."""
+        if policy.type == "AWS::IAM::Role":
+            return [policy.logical_id]
+        roles = policy.get("Roles") or []
+        found = [t for t in (self.target(r) for r in roles if not isinstance(roles, dict)) if t]
+        if policy.type == "AWS::IAM::ManagedPolicy":
+            found += [
+                role.logical_id
+                for role in self.referrers(policy.logical_id, "AWS::IAM::Role")
+                if any(
+                    self.target(arn) == policy.logical_id
+                    for arn in (role.get("ManagedPolicyArns") or [])
+                )
+            ]
+        return sorted(set(found))
+
+    def attached(self, rtype: str, function_id: str, prop: str = "FunctionName") -> list[Resource]:
+        """Resources of ``rtype`` whose ``prop`` designates the function ``function_id``.
+
+        Used for event source mappings, permissions, event invoke configs and URLs; each
+        type is scanned once, whichever function is asked about.
+        """
+        return list(self._attached_map(rtype, prop).get(function_id, ()))
+
+    def _attached_map(self, rtype: str, prop: str) -> dict[str, list[Resource]]:
+        key = (rtype, prop)
+        cache = self.__dict__.setdefault("_attached_cache", {})
+        if key not in cache:
+            mapping: dict[str, list[Resource]] = defaultdict(list)
+            for resource in self.of_type(rtype):
+                fn = self.function_id(resource.get(prop))
+                if fn:
+                    mapping[fn].append(resource)
+            cache[key] = mapping
+        result: dict[str, list[Resource]] = cache[key]
+        return result
+
+    def iter_functions(self) -> Iterator[Resource]:
+        """Every ``AWS::Lambda::Function`` of the template."""
+        return iter(self.of_type(FUNCTION))

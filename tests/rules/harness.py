@@ -1,0 +1,70 @@
+"""Run one rule's check directly on a stack (L1/L2 resources) or a template dict.
+
+Checks are called directly, not through the engine, so an exception inside a rule fails
+the test instead of turning into an "unknown" finding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import aws_cdk as cdk
+
+from best_lambda.rules.engine import judge
+from best_lambda.rules.model import Result, Rule, Status
+from best_lambda.rules.options import CheckOptions
+from best_lambda.rules.template import TemplateIndex
+from best_lambda.testing import template_of
+
+#: The date rule tests judge runtime deprecation against.
+TODAY = dt.date(2026, 11, 22)
+OPTIONS = CheckOptions(today=TODAY)
+
+
+def results(
+    rule: Rule,
+    source: cdk.Stack | dict[str, Any],
+    *,
+    options: CheckOptions = OPTIONS,
+    assets: Any = None,
+) -> dict[str, Result]:
+    """Logical ID -> result, for every resource of the rule's types (engine policy applied)."""
+    template = template_of(source) if isinstance(source, cdk.Stack) else source
+    index = TemplateIndex(template, name="test")
+    index.assets = assets
+    return {
+        resource.logical_id: judge(rule, resource, index, options)
+        for rtype in sorted(rule.resource_types)
+        for resource in index.of_type(rtype)
+    }
+
+
+def result(rule: Rule, source: cdk.Stack | dict[str, Any], prefix: str, **kwargs: Any) -> Result:
+    """The result for the one resource whose logical ID starts with ``prefix``."""
+    found = {k: v for k, v in results(rule, source, **kwargs).items() if k.startswith(prefix)}
+    assert len(found) == 1, f"expected one {prefix}* among {sorted(found)}"
+    return next(iter(found.values()))
+
+
+def assert_compliant(outcome: Result) -> None:
+    assert outcome.status is Status.COMPLIANT, outcome
+    assert outcome.findings == ()
+
+
+def assert_non_compliant(outcome: Result, *fragments: str) -> None:
+    """Non-compliant, and each fragment appears in some finding's message or suffix."""
+    assert outcome.status is Status.NON_COMPLIANT, outcome
+    text = " ".join(f"{f.message} [{f.suffix}]" for f in outcome.findings)
+    for fragment in fragments:
+        assert fragment in text, (fragment, outcome.findings)
+
+
+def assert_not_applicable(outcome: Result) -> None:
+    assert outcome.status is Status.NOT_APPLICABLE, outcome
+    assert outcome.reason
+
+
+def assert_unknown(outcome: Result, fragment: str = "") -> None:
+    assert outcome.status is Status.UNKNOWN, outcome
+    assert fragment in outcome.reason, outcome.reason
