@@ -152,10 +152,18 @@ def judge(rule: Rule, resource: Resource, index: TemplateIndex, options: CheckOp
     if (
         rule.id != FRAMEWORK_RULE_ID
         and not options.check_framework_functions
-        and (component := framework_component(resource))
+        and (component := _component(resource, index))
     ):
         return Result.not_applicable(f"owned by aws-cdk-lib ({component})")
     return rule.check(resource, index, options)
+
+
+def _component(resource: Resource, index: TemplateIndex) -> str | None:
+    """:func:`framework_component`, computed once per resource of the template."""
+    cache: dict[str, str | None] = index.memo("engine.framework_components", dict)
+    if resource.logical_id not in cache:
+        cache[resource.logical_id] = framework_component(resource)
+    return cache[resource.logical_id]
 
 
 def _run(rule: Rule, resource: Resource, index: TemplateIndex, options: CheckOptions) -> Result:

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_lambda as lambda_
 
 from best_lambda.rules.engine import judge
 from best_lambda.rules.model import Result, Rule, Status
@@ -68,3 +69,23 @@ def assert_not_applicable(outcome: Result) -> None:
 def assert_unknown(outcome: Result, fragment: str = "") -> None:
     assert outcome.status is Status.UNKNOWN, outcome
     assert fragment in outcome.reason, outcome.reason
+
+
+def cfn_function(
+    stack: cdk.Stack, construct_id: str = "Fn", **props: object
+) -> lambda_.CfnFunction:
+    """A minimal valid L1 function (logical ID = ``construct_id``); ``props`` override."""
+    defaults: dict[str, object] = {
+        "code": {"zipFile": "def handler(event, context): pass"},
+        "role": "arn:aws:iam::123456789012:role/r",
+        "handler": "index.handler",
+        "runtime": "python3.13",
+    }
+    return lambda_.CfnFunction(stack, construct_id, **{**defaults, **props})  # type: ignore[arg-type]
+
+
+def is_prod_condition(stack: cdk.Stack) -> cdk.CfnCondition:
+    """A condition named ``IsProd`` whose value the template alone cannot know."""
+    return cdk.CfnCondition(
+        stack, "IsProd", expression=cdk.Fn.condition_equals(cdk.Aws.REGION, "eu-west-1")
+    )

@@ -57,6 +57,14 @@ def _branch_maps(value: Any) -> Iterator[tuple[str, dict[str, Any]]]:
                     yield from _branch_maps(branch)
 
 
+def _inspectable(value: Any) -> bool:
+    """Whether every branch of an ``Fn::If`` over ``Variables`` is a plain map."""
+    if isinstance(value, dict) and len(value) == 1 and "Fn::If" in value:
+        arg = value["Fn::If"]
+        return isinstance(arg, list) and len(arg) == 3 and all(map(_inspectable, arg[1:]))
+    return isinstance(value, dict) and not is_intrinsic(value)
+
+
 def check(function: Resource, index: TemplateIndex, options: CheckOptions) -> Result:
     """One finding per environment variable whose literal value looks like a secret."""
     environment = function.get("Environment")
@@ -71,6 +79,8 @@ def check(function: Resource, index: TemplateIndex, options: CheckOptions) -> Re
         findings = [f for where, m in _branch_maps(variables) for f in _findings(m, index, where)]
         if findings:
             return Result.non_compliant(*findings)
+        if _inspectable(variables):
+            return Result.compliant()  # every branch was read, and none holds a secret
         resolved = index.literal(variables)
         if isinstance(resolved, Unresolved):
             return Result.unknown(f"Environment.Variables: {resolved.reason}")

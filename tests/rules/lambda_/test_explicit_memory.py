@@ -12,22 +12,12 @@ from tests.rules.harness import (
     assert_unknown,
     result,
 )
-
-
-def fn(stack: cdk.Stack, construct_id: str = "Fn", **props: object) -> lambda_.CfnFunction:
-    defaults: dict[str, object] = {
-        "code": {"zipFile": "def handler(event, context): pass"},
-        "role": "arn:aws:iam::123456789012:role/r",
-        "handler": "index.handler",
-        "runtime": "python3.13",
-    }
-    return lambda_.CfnFunction(stack, construct_id, **{**defaults, **props})  # type: ignore[arg-type]
-
-
-def condition(stack: cdk.Stack) -> cdk.CfnCondition:
-    return cdk.CfnCondition(
-        stack, "IsProd", expression=cdk.Fn.condition_equals(cdk.Aws.REGION, "eu-west-1")
-    )
+from tests.rules.harness import (
+    cfn_function as fn,
+)
+from tests.rules.harness import (
+    is_prod_condition as condition,
+)
 
 
 def template(memory: object) -> dict[str, object]:

@@ -147,8 +147,13 @@ def test_not_applicable_to_aws_cdk_lib_functions(stack: cdk.Stack):
     assert_not_applicable(result(RULE, stack, "LogRetention"))
 
 
-def test_unknown_when_the_whole_map_depends_on_a_condition():
+def test_compliant_when_every_branch_of_a_conditional_map_is_clean():
     variables = {"Fn::If": ["IsProd", {"STAGE": "prod"}, {"STAGE": "dev"}]}
+    assert_compliant(result(RULE, template(variables), "Fn"))
+
+
+def test_unknown_when_a_branch_of_the_map_cannot_be_read():
+    variables = {"Fn::If": ["IsProd", {"STAGE": "prod"}, {"Fn::ImportValue": "DevEnvironment"}]}
     assert_unknown(result(RULE, template(variables), "Fn"), "condition 'IsProd'")
 
 

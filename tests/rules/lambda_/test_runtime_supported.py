@@ -18,16 +18,9 @@ from tests.rules.harness import (
     assert_unknown,
     result,
 )
-
-
-def fn(stack: cdk.Stack, construct_id: str = "Fn", **props: object) -> lambda_.CfnFunction:
-    defaults: dict[str, object] = {
-        "code": {"zipFile": "def handler(event, context): pass"},
-        "role": "arn:aws:iam::123456789012:role/r",
-        "handler": "index.handler",
-        "runtime": "python3.13",
-    }
-    return lambda_.CfnFunction(stack, construct_id, **{**defaults, **props})  # type: ignore[arg-type]
+from tests.rules.harness import (
+    cfn_function as fn,
+)
 
 
 def test_compliant_current_runtime(stack: cdk.Stack):
