@@ -28,7 +28,7 @@ fi
 want_js="$(cat "$ROOT/package.json" "$ROOT/package-lock.json" | sha256sum | cut -c1-16)"
 if [ "$(cat "$ROOT/node_modules/.stamp-npm" 2>/dev/null)" != "$want_js" ]; then
   echo "setup: installing the aws-cdk CLI into node_modules"
-  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error > /dev/null)
   echo "$want_js" > "$ROOT/node_modules/.stamp-npm"
 fi
 

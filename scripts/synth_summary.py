@@ -33,6 +33,15 @@ def _stacks(assembly: Path) -> list[tuple[str, Path, dict[str, Any]]]:
     return found
 
 
+def _strict_cfn_validation(cdk_json: Path) -> str:
+    try:
+        context = json.loads(cdk_json.read_text()).get("context", {})
+    except (OSError, ValueError):
+        return "default"
+    flag = context.get("@aws-cdk/core:validateAgainstDefaultRules") in (True, "true")
+    return "errors fail" if flag else "warnings only"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("assembly", type=Path)
@@ -63,7 +72,8 @@ def main() -> int:
                     checks += [c for c in entry["data"] if c not in checks]
                 elif entry.get("type") == ACK_METADATA:
                     acknowledged += len(entry.get("data", {}))
-    print("Checks: CloudFormation validation" + "".join(f", {c}" for c in checks))
+    strict = _strict_cfn_validation(Path("cdk.json"))
+    print(f"Checks: CloudFormation validation ({strict})" + "".join(f", {c}" for c in checks))
     report_path = args.assembly / "validation-report.json"
     violations: Counter[str] = Counter()
     if report_path.exists():
