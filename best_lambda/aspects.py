@@ -41,10 +41,9 @@ from constructs import IConstruct
 
 from best_lambda.checks._plugin import (
     PLUGIN_NAME,
-    check_options,
+    check_settings,
     has_pack,
     run_checks,
-    select_rules,
     to_cdk_report,
 )
 from best_lambda.constructs._props import PropsChecker
@@ -145,14 +144,14 @@ class EnforceBestLambda:
         rules: Sequence[str] | None = None,
         today: _dt.date | None = None,
     ) -> None:
-        self._options = check_options(
+        self._options, self._rules = check_settings(
+            rules=rules,
             runtime_warning_days=runtime_warning_days,
             asset_warning_bytes=asset_warning_bytes,
             asset_error_bytes=asset_error_bytes,
             check_framework_functions=check_framework_functions,
             today=today,
         )
-        self._rules = select_rules(rules)
         self._verbose = verbose
 
     def visit(self, node: IConstruct) -> None:

@@ -21,6 +21,7 @@ from best_lambda.rules.options import CheckOptions
 __all__ = [
     "CheckRun",
     "check_options",
+    "check_settings",
     "collect_stage_acknowledgements",
     "has_pack",
     "note_pack",
@@ -78,6 +79,13 @@ def select_rules(rule_ids: Sequence[str] | None) -> tuple[Rule, ...]:
     if unknown:
         raise ValueError(f"unknown BestLambda rule IDs {unknown}; known: {sorted(RULES_BY_ID)}")
     return tuple(RULES_BY_ID[i] for i in rule_ids)
+
+
+def check_settings(
+    *, rules: Sequence[str] | None, **options: Any
+) -> tuple[CheckOptions, tuple[Rule, ...]]:
+    """The options and rules both fronts build from their keyword arguments."""
+    return check_options(**options), select_rules(rules)
 
 
 def collect_stage_acknowledgements(app_construct: Any, acks: Acknowledgements) -> None:

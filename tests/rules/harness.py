@@ -89,3 +89,15 @@ def is_prod_condition(stack: cdk.Stack) -> cdk.CfnCondition:
     return cdk.CfnCondition(
         stack, "IsProd", expression=cdk.Fn.condition_equals(cdk.Aws.REGION, "eu-west-1")
     )
+
+
+def l2_function(stack: cdk.Stack, construct_id: str = "Fn", **kwargs: object) -> lambda_.Function:
+    """A plain ``aws_lambda.Function`` (inline Python code); ``kwargs`` pass through."""
+    return lambda_.Function(
+        stack,
+        construct_id,
+        code=lambda_.Code.from_inline("def handler(event, context): pass"),
+        handler="index.handler",
+        runtime=lambda_.Runtime.PYTHON_3_13,
+        **kwargs,  # type: ignore[arg-type]
+    )

@@ -13,19 +13,9 @@ from tests.rules.harness import (
     result,
     results,
 )
-
-CODE = lambda_.Code.from_inline("def handler(event, context): pass")
-
-
-def function(stack: cdk.Stack, construct_id: str = "Fn", **kwargs: object) -> lambda_.Function:
-    return lambda_.Function(
-        stack,
-        construct_id,
-        code=CODE,
-        handler="index.handler",
-        runtime=lambda_.Runtime.PYTHON_3_13,
-        **kwargs,
-    )  # type: ignore[arg-type]
+from tests.rules.harness import (
+    l2_function as function,
+)
 
 
 def alarm(stack: cdk.Stack, metric: cloudwatch.IMetric, construct_id: str = "Alarm") -> None:
