@@ -19,7 +19,8 @@ os.environ.setdefault("CDK_HOME", str(ROOT / ".cache" / "cdk-home"))
 os.environ.setdefault("JSII_DEPRECATED", "fail")
 
 import aws_cdk as cdk  # noqa: E402  (after the environment above)
-from syrupy.extensions.json import JSONSnapshotExtension  # noqa: E402
+
+from best_lambda.testing import project_app  # noqa: E402
 
 CDK_CONTEXT: dict[str, object] = json.loads((ROOT / "cdk.json").read_text())["context"]
 
@@ -30,23 +31,15 @@ def make_app(tmp_path: Path, *, cfn_validation: bool = False) -> cdk.App:
     CDK's built-in CloudFormation validation adds ~3 s per synthesis; it is off unless a
     test is about it (cfn-lint validates templates in tests/test_external_validation.py).
     """
-    return cdk.App(
-        outdir=str(tmp_path / "cdk.out"),
-        context=dict(CDK_CONTEXT),
-        builtin_cloud_formation_validation=cfn_validation,
-    )
+    return project_app(ROOT, outdir=tmp_path / "cdk.out", cfn_validation=cfn_validation)
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> cdk.App:
-    return make_app(tmp_path)
+def app(cdk_app: cdk.App) -> cdk.App:
+    """best-lambda's own pytest plugin fixture (the repository's cdk.json context)."""
+    return cdk_app
 
 
 @pytest.fixture
 def stack(app: cdk.App) -> cdk.Stack:
     return cdk.Stack(app, "Test")
-
-
-@pytest.fixture
-def snapshot_json(snapshot):  # type: ignore[no-untyped-def]
-    return snapshot.use_extension(JSONSnapshotExtension)

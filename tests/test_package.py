@@ -19,6 +19,28 @@ def test_typed_package_with_explicit_api():
         assert getattr(best_lambda, name) is not None, name
 
 
+def test_testing_api_resolves():
+    import best_lambda.testing
+
+    for name in best_lambda.testing.__all__:
+        assert getattr(best_lambda.testing, name) is not None, name
+
+
+def test_pytest_plugin_is_registered_and_cheap_to_load():
+    """pytest loads the plugin in every run of every project that installs best-lambda."""
+    code = (
+        "import sys; from importlib.metadata import entry_points; "
+        "(ep,) = [e for e in entry_points(group='pytest11') if e.name == 'best_lambda']; "
+        "ep.load(); "
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('aws_cdk', 'jsii', 'syrupy', 'cdk_nag')); print(heavy); sys.exit(1 if heavy else 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_rule_helpers_do_not_import_aws_cdk():
     """The rule engine is pure Python: importing it must not start jsii."""
     code = (

@@ -19,7 +19,7 @@ from aws_cdk.assertions import Match, Template
 
 from best_lambda import HardenedFunction
 from best_lambda.constructs.hardened_function import newest_python_runtime
-from best_lambda.testing import scrub, template_of
+from best_lambda.testing import normalized, template_of
 
 CODE = lambda_.Code.from_inline("def handler(event, context):\n    return event\n")
 
@@ -174,8 +174,8 @@ class TestDefaults:
             "POWERTOOLS_LOG_LEVEL": "INFO",
         }
 
-    def test_snapshot(self, template, snapshot_json):
-        assert scrub(template) == snapshot_json
+    def test_snapshot(self, template, template_snapshot):
+        assert normalized(template) == template_snapshot
 
 
 def test_exposes_what_it_built(stack: cdk.Stack):
@@ -442,7 +442,7 @@ def test_template_assertions_api_agrees(stack: cdk.Stack):
 
 
 # -- snapshots of the other main configurations ---------------------------------------------
-def test_snapshot_tuned(stack: cdk.Stack, snapshot_json):
+def test_snapshot_tuned(stack: cdk.Stack, template_snapshot):
     topic = sns.Topic(stack, "Alarms")
     build(
         stack,
@@ -457,9 +457,9 @@ def test_snapshot_tuned(stack: cdk.Stack, snapshot_json):
         max_event_age=cdk.Duration.hours(1),
         environment={"STAGE": "prod"},
     )
-    assert scrub(template_of(stack)) == snapshot_json
+    assert normalized(stack) == template_snapshot
 
 
-def test_snapshot_synchronous(stack: cdk.Stack, snapshot_json):
+def test_snapshot_synchronous(stack: cdk.Stack, template_snapshot):
     build(stack, "Api", dead_letter_queue_enabled=False, timeout=cdk.Duration.seconds(5))
-    assert scrub(template_of(stack)) == snapshot_json
+    assert normalized(stack) == template_snapshot

@@ -14,7 +14,7 @@ from aws_cdk import aws_sqs as sqs
 
 from best_lambda import HardenedFunction, QueueConsumer
 from best_lambda.constructs.queue_consumer import required_visibility_timeout
-from best_lambda.testing import scrub, template_of
+from best_lambda.testing import normalized, template_of
 
 CODE = lambda_.Code.from_inline("def handler(event, context):\n    return {}\n")
 
@@ -155,8 +155,8 @@ class TestDefaults:
         assert isinstance(consumer.dead_letter_queue, sqs.Queue)
         assert isinstance(consumer.event_source, event_sources.SqsEventSource)
 
-    def test_snapshot(self, template, snapshot_json):
-        assert scrub(template) == snapshot_json
+    def test_snapshot(self, template, template_snapshot):
+        assert normalized(template) == template_snapshot
 
 
 def test_tuned(stack: cdk.Stack):
@@ -199,7 +199,7 @@ def test_kms_encryption_key(stack: cdk.Stack):
         assert queue["Properties"]["KmsMasterKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
 
 
-def test_fifo(stack: cdk.Stack, snapshot_json):
+def test_fifo(stack: cdk.Stack, template_snapshot):
     build(stack, "Orders", fifo=True, content_based_deduplication=True, batch_size=5)
     template = template_of(stack)
     for queue in of_type(template, "AWS::SQS::Queue").values():
@@ -208,7 +208,7 @@ def test_fifo(stack: cdk.Stack, snapshot_json):
     props = mapping(template)
     assert props["BatchSize"] == 5
     assert "MaximumBatchingWindowInSeconds" not in props
-    assert scrub(template) == snapshot_json
+    assert normalized(template) == template_snapshot
 
 
 def test_report_batch_item_failures_can_be_turned_off(stack: cdk.Stack):
@@ -241,7 +241,7 @@ def test_function_options_pass_through(stack: cdk.Stack):
     assert not of_type(template_of(stack), "AWS::CloudWatch::Alarm")
 
 
-def test_adopts_a_queue_and_alarms_on_its_dead_letter_queue(stack: cdk.Stack, snapshot_json):
+def test_adopts_a_queue_and_alarms_on_its_dead_letter_queue(stack: cdk.Stack, template_snapshot):
     dlq = sqs.Queue(stack, "Dlq", enforce_ssl=True)
     queue = sqs.Queue(
         stack,
@@ -258,7 +258,7 @@ def test_adopts_a_queue_and_alarms_on_its_dead_letter_queue(stack: cdk.Stack, sn
     # The age alarm uses the adopted queue's own visibility timeout and receive count.
     assert alarm_threshold(template, "ApproximateAgeOfOldestMessage") == 120 * 8
     assert alarm_threshold(template, "ApproximateNumberOfMessagesVisible") == 1
-    assert scrub(template) == snapshot_json
+    assert normalized(template) == template_snapshot
 
 
 def test_adopts_an_imported_queue_it_cannot_inspect(stack: cdk.Stack):

@@ -1,0 +1,245 @@
+"""Synthesis for tests: an App configured like ``cdk synth``, templates, validation reports."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import assertions
+
+from best_lambda.testing._normalize import normalize_template
+
+__all__ = [
+    "ValidationFinding",
+    "find_project_dir",
+    "normalized",
+    "project_app",
+    "synthesized_templates",
+    "template_of",
+    "validation_findings",
+]
+
+
+def template_of(stack: cdk.Stack) -> dict[str, Any]:
+    """The synthesized CloudFormation template of ``stack`` (one jsii call).
+
+    Raises
+    ------
+    TypeError
+        When ``stack`` is not a ``cdk.Stack``.
+    """
+    if not isinstance(stack, cdk.Stack):
+        raise TypeError(f"expected a cdk.Stack, got {type(stack).__name__}")
+    return dict(assertions.Template.from_stack(stack).to_json())
+
+
+def normalized(
+    target: cdk.Stack | Mapping[str, Any],
+    *,
+    keep_hashes: bool = False,
+    keep_metadata: bool = False,
+    keep_bootstrap: bool = False,
+) -> dict[str, Any]:
+    """The template of ``target``, normalized for snapshots that change only with the stack.
+
+    Asset hashes become numbered placeholders (``<asset-1>``), the hash in content-hashed
+    logical IDs (``FnCurrentVersion…``, ``ApiDeployment…``) becomes ``<hash>``, the CDK
+    bootstrap-version parameter and rule, the ``CDKMetadata`` resource and CDK's
+    ``aws:cdk:*`` / ``aws:asset:*`` resource metadata are dropped, and keys are sorted.
+    Editing a handler therefore leaves the snapshot byte-identical; changing memory, a
+    runtime, a policy or an alarm does not.
+
+    Parameters
+    ----------
+    target
+        A ``cdk.Stack`` (synthesized here) or a template dict.
+    keep_hashes, keep_metadata, keep_bootstrap
+        Keep what would be replaced or dropped.
+
+    Examples
+    --------
+    >>> def test_stack(cdk_app, template_snapshot):  # doctest: +SKIP
+    ...     assert normalized(MyStack(cdk_app, "My")) == template_snapshot
+    """
+    template = template_of(target) if isinstance(target, cdk.Stack) else target
+    return normalize_template(
+        template,
+        keep_hashes=keep_hashes,
+        keep_metadata=keep_metadata,
+        keep_bootstrap=keep_bootstrap,
+    )
+
+
+def find_project_dir(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` with a ``cdk.json``, if any."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "cdk.json").is_file():
+            return folder
+    return None
+
+
+def _json_object(path: Path) -> dict[str, Any]:
+    try:
+        loaded = json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        raise ValueError(f"cannot read {path}: {error}") from error
+    if not isinstance(loaded, dict):
+        raise ValueError(f"{path} must hold a JSON object, not {type(loaded).__name__}")
+    return loaded
+
+
+def project_app(
+    project_dir: str | Path | None = None,
+    *,
+    outdir: str | Path | None = None,
+    context: Mapping[str, Any] | None = None,
+    cfn_validation: bool = False,
+) -> cdk.App:
+    """A ``cdk.App`` configured the way ``cdk synth`` configures the project's app.
+
+    ``cdk synth`` gives the app the ``context`` of ``cdk.json`` (feature flags) and the
+    cached lookups of ``cdk.context.json``; an ``App()`` created in a test gets neither, so
+    it can synthesize a different template than the one you deploy. This App gets both.
+
+    Parameters
+    ----------
+    project_dir
+        The folder with ``cdk.json``; ``None`` searches upward from the current directory.
+        Without a ``cdk.json`` the App gets only ``context``.
+    outdir
+        Where the cloud assembly goes (default: a new temporary folder).
+    context
+        Extra context, applied over the project's.
+    cfn_validation
+        Run CDK's built-in CloudFormation validation on synthesis (adds ~3 s per
+        synthesis; ``cfn-lint`` in a test is the faster way to validate templates).
+
+    Examples
+    --------
+    >>> app = project_app(outdir="cdk.out.test")  # doctest: +SKIP
+    """
+    folder = Path(project_dir) if project_dir is not None else find_project_dir(Path.cwd())
+    merged: dict[str, Any] = {}
+    if folder is not None:
+        cached = folder / "cdk.context.json"
+        if cached.is_file():
+            merged.update(_json_object(cached))
+        config = folder / "cdk.json"
+        if config.is_file():
+            project_context = _json_object(config).get("context", {})
+            if not isinstance(project_context, dict):
+                raise ValueError(f"{config}: 'context' must be a JSON object")
+            merged.update(project_context)
+        elif project_dir is not None:
+            raise ValueError(f"{folder} has no cdk.json")
+    merged.update(context or {})
+    return cdk.App(
+        outdir=str(outdir) if outdir is not None else None,
+        context=merged,
+        analytics_reporting=False,
+        builtin_cloud_formation_validation=cfn_validation,
+    )
+
+
+def synthesized_templates(outdir: str | Path) -> Iterator[Path]:
+    """Every stack template of the cloud assembly in ``outdir``, Stages' included."""
+    folder = Path(outdir)
+    manifest = _json_object(folder / "manifest.json")
+    for artifact in (manifest.get("artifacts") or {}).values():
+        properties = artifact.get("properties") or {}
+        if artifact.get("type") == "aws:cloudformation:stack" and "templateFile" in properties:
+            yield folder / properties["templateFile"]
+        elif artifact.get("type") == "cdk:cloud-assembly" and "directoryName" in properties:
+            yield from synthesized_templates(folder / properties["directoryName"])
+
+
+@dataclass(frozen=True)
+class ValidationFinding:
+    """One unacknowledged finding of one rule on one construct.
+
+    Attributes
+    ----------
+    plugin
+        The pack or plugin that reported it (``BestLambda``, ``AwsSolutions``, ...).
+    rule
+        The finding's ID, the one to acknowledge (granular findings carry a suffix:
+        ``AwsSolutions-IAM5[Resource::*]``).
+    severity
+        ``error`` or ``warning``.
+    path
+        The construct path of the resource (``Stack/Function/Resource``).
+    description
+        What is wrong.
+    fix
+        How to fix it, when the rule says.
+    """
+
+    plugin: str
+    rule: str
+    severity: str
+    path: str
+    description: str
+    fix: str = ""
+
+    def render(self) -> str:
+        """A readable, multi-line description with the fix and how to acknowledge."""
+        lines = [f"{self.severity.upper()} {self.rule} at {self.path} ({self.plugin})"]
+        wrap = textwrap.TextWrapper(width=100, initial_indent="    ", subsequent_indent="    ")
+        lines.extend(wrap.wrap(self.description))
+        if self.fix and self.fix not in self.description:
+            fix = textwrap.TextWrapper(
+                width=100, initial_indent="    fix: ", subsequent_indent="         "
+            )
+            lines.extend(fix.wrap(self.fix))
+        lines.append(
+            f"    acknowledge on {self.path} or an ancestor: cdk.Validations.of(construct)"
+            f'.acknowledge(cdk.Acknowledgment(id="{self.rule}", reason="<why this is fine>"))'
+        )
+        return "\n".join(lines)
+
+
+def validation_findings(app: cdk.App) -> list[ValidationFinding]:
+    """Synthesize ``app`` and return what its registered validation plugins reported.
+
+    For apps that register plugins (``Validations.of(app).add_plugins(...)``: cdk-nag
+    packs, :class:`~best_lambda.BestLambdaChecks`, cfn-guard), this returns the findings
+    instead of the ``ValidationFailed`` exception. Acknowledged findings are not returned.
+    To check an app without registering anything, use
+    :func:`~best_lambda.testing.findings_of`.
+
+    Raises
+    ------
+    RuntimeError
+        When synthesis fails for a reason other than validation findings.
+    """
+    outdir = Path(app.outdir)
+    try:
+        app.synth()
+    except RuntimeError as error:
+        if "ValidationFailed" not in str(error):
+            raise
+    report_path = outdir / "validation-report.json"
+    if not report_path.exists():
+        return []
+    report = json.loads(report_path.read_text())
+    findings = []
+    for plugin in report.get("pluginReports", []):
+        for violation in plugin.get("violations", []):
+            for construct in violation.get("violatingConstructs", []) or [{}]:
+                findings.append(
+                    ValidationFinding(
+                        plugin=plugin.get("pluginName", ""),
+                        rule=violation.get("ruleName", ""),
+                        severity=violation.get("severity", ""),
+                        path=construct.get("constructPath", ""),
+                        description=violation.get("description", ""),
+                        fix=violation.get("suggestedFix", "") or "",
+                    )
+                )
+    return findings
