@@ -24,8 +24,9 @@ Examples
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from best_lambda._lazy import lazy_attributes
 from best_lambda.errors import InvalidPropsError, Problem
 
 if TYPE_CHECKING:
@@ -53,17 +54,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import construct classes on first use (they pull in aws-cdk-lib and jsii)."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'best_lambda' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_attributes(globals(), _LAZY)

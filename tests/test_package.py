@@ -26,32 +26,33 @@ def test_testing_api_resolves():
         assert getattr(best_lambda.testing, name) is not None, name
 
 
-def test_pytest_plugin_is_registered_and_cheap_to_load():
-    """pytest loads the plugin in every run of every project that installs best-lambda."""
+def heavy_modules_after(statement: str, heavy: tuple[str, ...]) -> list[str]:
+    """The ``heavy`` top-level packages a fresh interpreter has loaded after ``statement``."""
     code = (
-        "import sys; from importlib.metadata import entry_points; "
-        "(ep,) = [e for e in entry_points(group='pytest11') if e.name == 'best_lambda']; "
-        "ep.load(); "
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('aws_cdk', 'jsii', 'syrupy', 'cdk_nag')); print(heavy); sys.exit(1 if heavy else 0)"
+        f"import json, sys; {statement}; "
+        f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r})))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    assert result.returncode == 0, result.stdout + result.stderr
+    loaded: list[str] = json.loads(result.stdout)
+    return loaded
+
+
+def test_pytest_plugin_is_registered_and_cheap_to_load():
+    """pytest loads the plugin in every run of every project that installs best-lambda."""
+    load = (
+        "from importlib.metadata import entry_points; "
+        "(ep,) = [e for e in entry_points(group='pytest11') if e.name == 'best_lambda']; "
+        "ep.load()"
+    )
+    assert heavy_modules_after(load, ("aws_cdk", "jsii", "syrupy", "cdk_nag")) == []
 
 
 def test_rule_helpers_do_not_import_aws_cdk():
     """The rule engine is pure Python: importing it must not start jsii."""
-    code = (
-        "import sys, best_lambda, best_lambda.rules.secrets, best_lambda.rules.runtimes; "
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('aws_cdk', 'jsii')); "
-        "print(heavy); sys.exit(1 if heavy else 0)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    load = "import best_lambda, best_lambda.rules.secrets, best_lambda.rules.runtimes"
+    assert heavy_modules_after(load, ("aws_cdk", "jsii")) == []
 
 
 def test_cdk_json_carries_every_recommended_feature_flag(tmp_path: Path):

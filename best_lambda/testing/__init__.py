@@ -29,7 +29,9 @@ Importing this package is cheap; aws-cdk-lib (and syrupy) load on first use of a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from best_lambda._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from best_lambda.testing._compliance import (
@@ -77,17 +79,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import helpers on first use (they pull in aws-cdk-lib and jsii, or syrupy)."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'best_lambda.testing' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_attributes(globals(), _LAZY)
