@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import aws_cdk as cdk
 from syrupy.extensions.json import JSONSnapshotExtension
 
+from best_lambda.testing._diff import template_diff
 from best_lambda.testing._synth import normalized
 
 __all__ = ["TemplateSnapshotExtension"]
@@ -18,9 +19,10 @@ class TemplateSnapshotExtension(JSONSnapshotExtension):
 
     A ``cdk.Stack`` is normalized with :func:`~best_lambda.testing.normalized`'s defaults;
     a dict is stored as given (so ``normalized(stack, keep_hashes=True)`` is honoured).
-    One value per line and sorted keys make the diff of a failing snapshot read like a
-    change set (``-  "MemorySize": 512,`` / ``+  "MemorySize": 1024,``). syrupy's
-    ``exclude``, ``include`` and ``matcher`` work as with its JSON extension.
+    One value per line and sorted keys keep diffs small, and a failing test's diff names
+    where each change is (``@@ Resources.ApiFunction7A3F24D0.Properties.MemorySize @@``,
+    then ``-  "MemorySize": 512,`` / ``+  "MemorySize": 1024,``). syrupy's ``exclude``,
+    ``include`` and ``matcher`` work as with its JSON extension.
 
     The ``template_snapshot`` fixture (installed with best-lambda) is syrupy's ``snapshot``
     with this extension.
@@ -50,3 +52,7 @@ class TemplateSnapshotExtension(JSONSnapshotExtension):
             )
         text = super().serialize(data, exclude=exclude, include=include, matcher=matcher)
         return str(text)
+
+    def diff_lines(self, serialized_data: Any, snapshot_data: Any) -> Iterator[str]:
+        """The diff syrupy shows for a failing assertion, each hunk under its JSON path."""
+        yield from template_diff(str(snapshot_data), str(serialized_data))
