@@ -31,7 +31,9 @@ def make_app(tmp_path: Path, *, cfn_validation: bool = False) -> cdk.App:
     CDK's built-in CloudFormation validation adds ~3 s per synthesis; it is off unless a
     test is about it (cfn-lint validates templates in tests/test_external_validation.py).
     """
-    return project_app(ROOT, outdir=tmp_path / "cdk.out", cfn_validation=cfn_validation)
+    return project_app(
+        ROOT, outdir=tmp_path / "cdk.out", builtin_cloud_formation_validation=cfn_validation
+    )
 
 
 @pytest.fixture

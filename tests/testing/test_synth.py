@@ -7,8 +7,10 @@ from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 
+from best_lambda import BestLambdaChecks
 from best_lambda.testing import TemplateSnapshotExtension, normalized, project_app, template_of
 from best_lambda.testing._synth import find_project_dir, synthesized_templates
 from tests.conftest import CDK_CONTEXT, ROOT
@@ -30,7 +32,7 @@ def test_project_app_has_the_context_cdk_synth_would_give(tmp_path: Path):
         {"team": "payments", "stage": "from-cdk-json"},
         cached={"availability-zones:account=1:region=eu-west-1": ["eu-west-1a"], "stage": "x"},
     )
-    app = project_app(project, outdir=tmp_path / "out", context={"extra": 1})
+    app = project_app(project, outdir=tmp_path / "out", context={"extra": 1}, stack_traces=False)
     assert app.node.try_get_context("team") == "payments"
     # cdk.json wins over cached lookups, explicit context over both (as with `cdk -c`).
     assert app.node.try_get_context("stage") == "from-cdk-json"
@@ -44,6 +46,11 @@ def test_project_app_has_the_context_cdk_synth_would_give(tmp_path: Path):
 def test_cdk_app_fixture_uses_the_nearest_cdk_json(cdk_app: cdk.App):
     assert find_project_dir(Path(__file__).parent) == ROOT
     assert cdk_app.node.try_get_context(FLAG) == CDK_CONTEXT[FLAG]
+
+
+def test_project_app_refuses_unknown_app_properties(tmp_path: Path):
+    with pytest.raises(TypeError, match="stack_trace"):
+        project_app(write_project(tmp_path, {}), stack_trace=False)
 
 
 @pytest.mark.parametrize(
@@ -96,3 +103,21 @@ def test_snapshot_extension_takes_a_stack_or_a_template(stack: cdk.Stack):
 def test_a_stack_compares_to_a_snapshot_directly(stack: cdk.Stack, template_snapshot):
     sqs.Queue(stack, "Q", enforce_ssl=True)
     assert stack == template_snapshot
+
+
+def test_template_of_an_app_whose_own_packs_fail(app: cdk.App):
+    """Apps that register packs fail synthesis on findings; their snapshots still work."""
+    cdk.Validations.of(app).add_plugins(BestLambdaChecks(app))
+    stack = cdk.Stack(cdk.Stage(app, "Prod"), "Legacy")
+    lambda_.Function(
+        stack,
+        "Old",
+        code=lambda_.Code.from_inline("x"),
+        handler="index.handler",
+        runtime=lambda_.Runtime.PYTHON_3_12,
+    )
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        app.synth(force=True)
+    resources = normalized(stack)["Resources"].values()
+    functions = [r for r in resources if r["Type"] == "AWS::Lambda::Function"]
+    assert [f["Properties"]["Runtime"] for f in functions] == ["python3.12"]
