@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import aws_cdk as cdk
@@ -47,6 +48,23 @@ def test_pytest_plugin_is_registered_and_cheap_to_load():
         "ep.load()"
     )
     assert heavy_modules_after(load, ("aws_cdk", "jsii", "syrupy", "cdk_nag")) == []
+
+
+def test_pytest_header_names_the_versions_templates_depend_on(tmp_path: Path):
+    (tmp_path / "test_nothing.py").write_text("def test_nothing():\n    pass\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-p", "no:cacheprovider"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (header,) = [line for line in result.stdout.splitlines() if line.startswith("templates")]
+    assert header == (
+        f"templates from: best-lambda {best_lambda.__version__}, "
+        f"aws-cdk-lib {version('aws-cdk-lib')}, constructs {version('constructs')}, "
+        f"cdk-nag {version('cdk-nag')}"
+    )
 
 
 def test_rule_helpers_do_not_import_aws_cdk():

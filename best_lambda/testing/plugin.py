@@ -8,6 +8,9 @@ Fixtures:
 * ``template_snapshot`` — syrupy's ``snapshot`` storing templates as reviewable JSON files
   (needs syrupy: ``pip install 'best-lambda[testing]'``).
 
+The run's header names the versions of best-lambda, aws-cdk-lib, constructs and cdk-nag:
+the inputs of every template besides your code.
+
 Importing this module is cheap (pytest loads it in every run): aws-cdk-lib and syrupy are
 imported only when a test asks for a fixture.
 """
@@ -22,7 +25,27 @@ import pytest
 if TYPE_CHECKING:
     import aws_cdk as cdk
 
-__all__ = ["cdk_app", "template_snapshot"]
+__all__ = ["cdk_app", "pytest_report_header", "template_snapshot"]
+
+#: What a synthesized template depends on besides the app's own code.
+_TEMPLATE_INPUTS = ("best-lambda", "aws-cdk-lib", "constructs", "cdk-nag")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """One header line with the versions a template snapshot depends on.
+
+    When snapshots change after a dependency update, the run's header says which versions
+    produced them.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in _TEMPLATE_INPUTS:
+        try:
+            found.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            continue
+    return f"templates from: {', '.join(found)}"
 
 
 @pytest.fixture
