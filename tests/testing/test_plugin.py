@@ -114,7 +114,9 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     frozen = subprocess.run(
         [*pip, "freeze", "--exclude-editable"], check=True, capture_output=True, text=True
     ).stdout
-    (work / "constraints.txt").write_text(frozen)
+    # Only name==version pins: pip does not take URLs or editable lines as constraints.
+    pins = [line for line in frozen.splitlines() if re.fullmatch(r"[A-Za-z0-9_.\-]+==\S+", line)]
+    (work / "constraints.txt").write_text("\n".join(pins) + "\n")
     env_dir = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", env_dir], check=True)
     subprocess.run(
