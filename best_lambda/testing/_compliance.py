@@ -20,7 +20,7 @@ from constructs import IConstruct
 from best_lambda.checks._plugin import PLUGIN_NAME, run_checks
 from best_lambda.checks.nag_pack import BestLambdaChecks
 from best_lambda.rules.engine import Violation
-from best_lambda.testing._synth import ValidationFinding, synthesized_templates
+from best_lambda.testing._synth import ValidationFinding, synthesize, synthesized_templates
 
 __all__ = [
     "ALL_PACKS",
@@ -92,19 +92,6 @@ def _root_app(target: IConstruct) -> cdk.App:
     return root
 
 
-def _synthesize(app: cdk.App) -> None:
-    """Synthesize ``app`` afresh; an app that registers its own packs may fail them (fine).
-
-    Forced: CDK reuses a previous assembly when no construct was added, which would miss an
-    acknowledgement or property set since (``Template.from_stack`` forces too).
-    """
-    try:
-        app.synth(force=True)
-    except RuntimeError as error:
-        if "ValidationFailed" not in str(error):
-            raise
-
-
 def _within(path: str, scope_path: str) -> bool:
     path, scope_path = path.strip("/"), scope_path.strip("/")
     return not scope_path or path == scope_path or path.startswith(scope_path + "/")
@@ -158,7 +145,7 @@ def _run(target: IConstruct, packs: Iterable[PackSpec]) -> _Outcome:
     resolved = _resolve_packs(packs)
     app = _root_app(target)
     # Synthesis runs the app's Aspects and finishes every construct, for both kinds of pack.
-    _synthesize(app)
+    synthesize(app)
     outcome = _Outcome()
     for pack in resolved:
         part = _best_lambda(app, pack) if isinstance(pack, BestLambdaChecks) else _nag(target, pack)

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
-from aws_cdk import assertions
 
 from best_lambda.testing._normalize import normalize_template
 
@@ -19,34 +18,44 @@ __all__ = [
     "find_project_dir",
     "normalized",
     "project_app",
+    "synthesize",
     "synthesized_templates",
     "template_of",
     "validation_findings",
 ]
 
 
-def template_of(stack: cdk.Stack) -> dict[str, Any]:
-    """The synthesized CloudFormation template of ``stack`` (one jsii call).
+def synthesize(app: cdk.App) -> None:
+    """Synthesize ``app`` afresh, whatever its own validation plugins find.
 
-    Findings of validation plugins the app registers do not stop it: a snapshot test gets
-    the template either way (CDK still prints its validation report).
+    Forced: CDK reuses its previous assembly when no construct was added since, which would
+    miss a property or acknowledgement set in between (``Template.from_stack`` has that
+    blind spot). Findings of plugins the app registers (cdk-nag packs, BestLambdaChecks)
+    make CDK raise ``ValidationFailed`` after the templates are written; they are the
+    business of :func:`~best_lambda.testing.assert_compliant`, not an error here (CDK still
+    prints its report).
+    """
+    try:
+        app.synth(force=True)
+    except RuntimeError as error:
+        if "ValidationFailed" not in str(error):
+            raise
+
+
+def template_of(stack: cdk.Stack) -> dict[str, Any]:
+    """The CloudFormation template of ``stack``, synthesized now (nested stacks too).
 
     Raises
     ------
     TypeError
-        When ``stack`` is not a ``cdk.Stack``.
+        When ``stack`` is not a ``cdk.Stack`` in a ``cdk.App``.
     """
     if not isinstance(stack, cdk.Stack):
         raise TypeError(f"expected a cdk.Stack, got {type(stack).__name__}")
-    try:
-        return dict(assertions.Template.from_stack(stack).to_json())
-    except RuntimeError as error:
-        stage = cdk.Stage.of(stack)
-        if "ValidationFailed" not in str(error) or stage is None:
-            raise
-    # The app registers validation plugins (cdk-nag packs, BestLambdaChecks) and they found
-    # something. Judging the app is assert_compliant's job; the template was written before
-    # the plugins ran, so a snapshot test still gets it.
+    root, stage = stack.node.root, cdk.Stage.of(stack)
+    if not isinstance(root, cdk.App) or stage is None:
+        raise TypeError(f"stack {stack.node.path!r} is not inside a cdk.App")
+    synthesize(root)
     loaded: dict[str, Any] = json.loads((Path(stage.outdir) / stack.template_file).read_text())
     return loaded
 

@@ -84,6 +84,25 @@ def test_synthesized_templates_include_stages(app: cdk.App):
     assert all(p.is_file() for p in found)
 
 
+def test_template_of_sees_changes_made_after_a_first_synthesis(stack: cdk.Stack):
+    """CDK reuses an assembly when no construct was added; template_of must not."""
+    queue = sqs.Queue(stack, "Q")
+    assert "Properties" not in template_of(stack)["Resources"]["Q63C6E3AB"]
+    resource = queue.node.default_child
+    assert isinstance(resource, cdk.CfnResource)
+    resource.add_property_override("DelaySeconds", 5)
+    assert template_of(stack)["Resources"]["Q63C6E3AB"]["Properties"] == {"DelaySeconds": 5}
+
+
+def test_template_of_a_nested_stack(stack: cdk.Stack):
+    nested = cdk.NestedStack(stack, "Child")
+    sqs.Queue(nested, "Q")
+    assert [r["Type"] for r in template_of(nested)["Resources"].values()] == ["AWS::SQS::Queue"]
+    (child,) = normalized(stack)["Resources"].values()
+    assert child["Type"] == "AWS::CloudFormation::Stack"
+    assert "/<asset-1>.json" in json.dumps(child["Properties"]["TemplateURL"])
+
+
 def test_template_of_wants_a_stack(app: cdk.App):
     with pytest.raises(TypeError, match=r"expected a cdk\.Stack, got App"):
         template_of(app)  # type: ignore[arg-type]
