@@ -67,6 +67,22 @@ def test_pytest_header_names_the_versions_templates_depend_on(tmp_path: Path):
     )
 
 
+def test_template_snapshot_without_syrupy_says_what_to_install(tmp_path: Path):
+    (tmp_path / "test_snap.py").write_text(
+        "def test_snap(template_snapshot):\n    assert {'Resources': {}} == template_snapshot\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:syrupy"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "template_snapshot needs syrupy's snapshot fixture" in result.stdout
+    assert "pip install 'best-lambda[testing]'" in result.stdout
+
+
 def test_rule_helpers_do_not_import_aws_cdk():
     """The rule engine is pure Python: importing it must not start jsii."""
     load = "import best_lambda, best_lambda.rules.secrets, best_lambda.rules.runtimes"

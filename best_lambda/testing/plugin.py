@@ -68,11 +68,13 @@ def template_snapshot(request: pytest.FixtureRequest) -> Any:
     template_snapshot``); update with ``pytest --snapshot-update`` and review the diff.
     """
     try:
-        import syrupy  # noqa: F401
-    except ImportError:  # pragma: no cover - exercised only without the testing extra
+        snapshot = request.getfixturevalue("snapshot")
+    except pytest.FixtureLookupError:
         pytest.fail(
-            "template_snapshot needs syrupy: pip install 'best-lambda[testing]'", pytrace=False
+            "template_snapshot needs syrupy's snapshot fixture: install it with "
+            "pip install 'best-lambda[testing]' (and do not disable it with -p no:syrupy)",
+            pytrace=False,
         )
     from best_lambda.testing._snapshot import TemplateSnapshotExtension
 
-    return request.getfixturevalue("snapshot").use_extension(TemplateSnapshotExtension)
+    return snapshot.use_extension(TemplateSnapshotExtension)
