@@ -10,6 +10,7 @@ from constructs import RootConstruct
 
 from best_lambda import BestLambdaChecks, HardenedFunction
 from best_lambda.testing import ALL_PACKS, assert_compliant, assert_noncompliant, findings_of
+from best_lambda.testing._compliance import _NAG_PACKS
 
 CODE = lambda_.Code.from_inline("def handler(event, context):\n    return event\n")
 
@@ -186,3 +187,12 @@ def test_noncompliant_refuses_unknown_rule_ids(stack: cdk.Stack):
         assert_noncompliant(function, "BestLambda-Arm46")
     with pytest.raises(ValueError, match="cannot tell which pack reports 'Custom-Rule'"):
         assert_noncompliant(function, "Custom-Rule")
+
+
+@pytest.mark.parametrize("name", sorted(_NAG_PACKS))
+def test_every_cdk_nag_pack_by_its_own_name(stack: cdk.Stack, name: str):
+    """The names accepted are the packs' own (the prefix of their rule IDs)."""
+    assert _NAG_PACKS[name]().read_pack_name == name
+    legacy(stack)
+    assert {f.plugin for f in findings_of(stack, [name])} == {name}
+    assert all(f.rule.startswith(f"{name}-") for f in findings_of(stack, [name]))
