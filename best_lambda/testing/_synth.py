@@ -45,6 +45,16 @@ def synthesize(app: cdk.App) -> None:
 def template_of(stack: cdk.Stack) -> dict[str, Any]:
     """The CloudFormation template of ``stack``, synthesized now (nested stacks too).
 
+    Unlike ``assertions.Template.from_stack``, it never returns a template synthesized
+    before a later change to the app, and it works for apps whose own validation plugins
+    report findings. For snapshots, use :func:`normalized`.
+
+    Examples
+    --------
+    >>> function = template_of(stack)["Resources"]["Fn9270CBC0"]  # doctest: +SKIP
+    >>> function["Properties"]["Architectures"]  # doctest: +SKIP
+    ['arm64']
+
     Raises
     ------
     TypeError
@@ -240,6 +250,12 @@ def validation_findings(app: cdk.App) -> list[ValidationFinding]:
     instead of the ``ValidationFailed`` exception. Acknowledged findings are not returned.
     To check an app without registering anything, use
     :func:`~best_lambda.testing.findings_of`.
+
+    Examples
+    --------
+    >>> app = build_app(project_app())  # registers AwsSolutionsChecks  # doctest: +SKIP
+    >>> [f.rule for f in validation_findings(app)]  # doctest: +SKIP
+    []
 
     Raises
     ------
