@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import aws_cdk as cdk
 import cdk_nag
@@ -102,13 +103,14 @@ class BestLambdaChecks(cdk_nag.NagPack):
     def validate(self, context: cdk.IPolicyValidationContext) -> cdk.PolicyValidationPluginReport:
         """Check every template of the app once (called by CDK after synthesis)."""
         app_construct = getattr(context, "app_construct", None) or self._scope
-        self.last_run = run_checks(
-            context.template_paths,
-            app_construct=app_construct,
-            options=self._options,
-            rules=self._rules,
-        )
+        self.last_run = self._run_on(context.template_paths, app_construct=app_construct)
         return to_cdk_report(self.last_run, verbose=self._verbose)
+
+    def _run_on(self, template_paths: Iterable[str], *, app_construct: Any) -> CheckRun:
+        """Run the rules over synthesized templates (for ``validate`` and best_lambda.testing)."""
+        return run_checks(
+            template_paths, app_construct=app_construct, options=self._options, rules=self._rules
+        )
 
     def _check_resource(self, node: cdk.CfnResource) -> None:
         """Unused: this pack checks templates in :meth:`validate`, not resource by resource."""

@@ -17,7 +17,7 @@ import aws_cdk as cdk
 import cdk_nag
 from constructs import IConstruct
 
-from best_lambda.checks._plugin import PLUGIN_NAME, run_checks
+from best_lambda.checks._plugin import PLUGIN_NAME
 from best_lambda.checks.nag_pack import BestLambdaChecks
 from best_lambda.rules.engine import Violation
 from best_lambda.testing._synth import ValidationFinding, synthesize, synthesized_templates
@@ -98,12 +98,7 @@ def _within(path: str, scope_path: str) -> bool:
 
 
 def _best_lambda(app: cdk.App, pack: BestLambdaChecks) -> _Outcome:
-    run = run_checks(
-        [str(p) for p in synthesized_templates(app.outdir)],
-        app_construct=app,
-        options=pack._options,
-        rules=pack._rules,
-    )
+    run = pack._run_on([str(p) for p in synthesized_templates(app.outdir)], app_construct=app)
 
     def finding(violation: Violation) -> ValidationFinding:
         return ValidationFinding(

@@ -262,13 +262,8 @@ def validation_findings(app: cdk.App) -> list[ValidationFinding]:
     RuntimeError
         When synthesis fails for a reason other than validation findings.
     """
-    outdir = Path(app.outdir)
-    try:
-        app.synth()
-    except RuntimeError as error:
-        if "ValidationFailed" not in str(error):
-            raise
-    report_path = outdir / "validation-report.json"
+    synthesize(app)
+    report_path = Path(app.outdir) / "validation-report.json"
     if not report_path.exists():
         return []
     report = json.loads(report_path.read_text())
