@@ -1,18 +1,147 @@
 """Generate the documentation that must never drift from the code.
 
-``python -m best_lambda._docs`` rewrites RULES.md and the defaults table in README.md
-(between the ``defaults`` markers); ``tests/test_docs.py`` fails when they are stale.
+``python -m best_lambda._docs`` rewrites RULES.md, the defaults table in README.md (between
+the ``defaults`` markers) and the ``Parameters`` section of each construct's docstring (from
+its declared props); ``tests/test_docs.py`` fails when any of them is stale.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+import textwrap
 from pathlib import Path
 
 from best_lambda.defaults import all_defaults
+from best_lambda.props import (
+    AnyOf,
+    Enum,
+    Flag,
+    Instance,
+    Integer,
+    Interface,
+    Kind,
+    ListOf,
+    MapOf,
+    Prop,
+    PropTable,
+    Seconds,
+    SizeMB,
+    Struct,
+    Text,
+)
 
-__all__ = ["defaults_table", "render_readme", "rules_markdown"]
+__all__ = [
+    "DOCSTRINGS",
+    "defaults_table",
+    "parameters_section",
+    "render_docstring",
+    "render_readme",
+    "rules_markdown",
+]
+
+_PARAMETERS = re.compile(r"(\n    Parameters\n    ----------\n).*?(\n    Raises\n)", re.S)
+
+
+def _type_label(kind: Kind) -> str:
+    labels: dict[type[Kind], str] = {
+        Seconds: "aws_cdk.Duration",
+        SizeMB: "aws_cdk.Size",
+        Integer: "int",
+        Flag: "bool",
+        Text: "str",
+    }
+    if type(kind) in labels:
+        return labels[type(kind)]
+    if isinstance(kind, (Enum, Instance, Interface, Struct)):
+        return kind.type_name
+    if isinstance(kind, ListOf):
+        return f"list of {_type_label(kind.item)}"
+    if isinstance(kind, MapOf):
+        return f"dict of {_type_label(kind.key)} to {_type_label(kind.value)}"
+    if isinstance(kind, AnyOf):
+        return " or ".join(_type_label(o) for o in kind.options)
+    return type(kind).__name__  # pragma: no cover
+
+
+def _entry(prop: Prop) -> str:
+    text = prop.doc
+    if prop.required:
+        text += " Required."
+    elif prop.default is not None or prop.default_doc:
+        text += f" Default: {prop.default_text}."
+    plain_enum = isinstance(prop.kind, Enum) and not (prop.kind.allowed or prop.kind.refused)
+    if not plain_enum and not isinstance(
+        prop.kind, (Flag, Instance, Interface, Struct, Text, MapOf, AnyOf)
+    ):
+        text += f" Accepts {prop.kind.describe()}."
+    body = _fill(text)
+    return f"    {prop.name} : {_type_label(prop.kind)}\n{body}"
+
+
+def parameters_section(table: PropTable, *, lead: str = "", tail: str = "") -> str:
+    """A numpy-style ``Parameters`` body for ``table``, indented for a class docstring."""
+    parts = [lead.rstrip("\n")] if lead else []
+    parts += [_entry(p) for p in table]
+    if tail:
+        parts.append(tail.rstrip("\n"))
+    return "\n".join(parts)
+
+
+def _fill(text: str) -> str:
+    return textwrap.fill(
+        text,
+        width=92,
+        initial_indent=" " * 8,
+        subsequent_indent=" " * 8,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
+def _function_tail() -> str:
+    from best_lambda.defaults.lambda_ import FUNCTION_PROPS
+    from best_lambda.defaults.sqs import ASYNC_OPTIONS
+
+    names = ", ".join(n for n in FUNCTION_PROPS.names if n not in ASYNC_OPTIONS)
+    return "    **function_options\n" + _fill(
+        "Every HardenedFunction keyword argument except those about asynchronous invocation "
+        f"(events arrive through the SQS poller): {names}."
+    )
+
+
+_SCOPE = "    scope, construct_id\n        As for any construct."
+
+
+def _docstrings() -> dict[str, tuple[PropTable, str, str]]:
+    from best_lambda.defaults.lambda_ import FUNCTION_PROPS
+    from best_lambda.defaults.sqs import QUEUE_CONSUMER_PROPS
+
+    return {
+        "best_lambda/constructs/hardened_function.py": (FUNCTION_PROPS, _SCOPE, ""),
+        "best_lambda/constructs/queue_consumer.py": (
+            QUEUE_CONSUMER_PROPS,
+            _SCOPE,
+            _function_tail(),
+        ),
+    }
+
+
+#: Source files whose class docstring has a generated ``Parameters`` section.
+DOCSTRINGS = (
+    "best_lambda/constructs/hardened_function.py",
+    "best_lambda/constructs/queue_consumer.py",
+)
+
+
+def render_docstring(path: str, text: str) -> str:
+    """``text`` (the source of ``path``) with its generated Parameters section up to date."""
+    table, lead, tail = _docstrings()[path]
+    if not _PARAMETERS.search(text):
+        raise ValueError(f"{path} lacks a Parameters ... Raises section in its class docstring")
+    section = parameters_section(table, lead=lead, tail=tail)
+    return _PARAMETERS.sub(lambda m: m.group(1) + section + "\n" + m.group(2), text, count=1)
+
 
 _DEFAULTS = re.compile(r"(<!-- defaults:start -->\n).*?(<!-- defaults:end -->)", re.S)
 
@@ -92,6 +221,9 @@ def main(root: Path) -> int:
     readme = root / "README.md"
     readme.write_text(render_readme(readme.read_text()))
     (root / "RULES.md").write_text(rules_markdown())
+    for path in DOCSTRINGS:
+        source = root / path
+        source.write_text(render_docstring(path, source.read_text()))
     return 0
 
 

@@ -18,6 +18,8 @@ __all__ = [
     "EPHEMERAL_STORAGE_MB",
     "LAMBDA_DEFAULT_MEMORY_MB",
     "LAMBDA_DEFAULT_TIMEOUT_SECONDS",
+    "LOG_RETENTION_DAYS",
+    "MAX_LAYERS",
     "MEMORY_MB",
     "RESERVED_ENVIRONMENT_KEYS",
     "SQS_BATCHING_WINDOW_MAX_SECONDS",
@@ -45,6 +47,8 @@ EPHEMERAL_STORAGE_MB = (512, 10_240)
 #: What Lambda uses when Timeout / MemorySize are absent from the template.
 LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3
 LAMBDA_DEFAULT_MEMORY_MB = 128
+#: Layers per function: 5.
+MAX_LAYERS = 5
 #: All environment variables together: 4 KB.
 ENVIRONMENT_MAX_BYTES = 4_096
 #: Deployment package plus layers, unzipped: "Unzipped size must be smaller than 262144000 bytes".
@@ -72,6 +76,34 @@ RESERVED_ENVIRONMENT_KEYS = frozenset(
         "LAMBDA_RUNTIME_DIR",
     }
 )
+
+# --- CloudWatch Logs (API_PutRetentionPolicy) ----------------------------------------------
+#: The retention periods CloudWatch Logs accepts, by aws_logs.RetentionDays member name
+#: (jsii enums carry their names in Python, not their numbers). INFINITE has no number.
+LOG_RETENTION_DAYS: dict[str, int] = {
+    "ONE_DAY": 1,
+    "THREE_DAYS": 3,
+    "FIVE_DAYS": 5,
+    "ONE_WEEK": 7,
+    "TWO_WEEKS": 14,
+    "ONE_MONTH": 30,
+    "TWO_MONTHS": 60,
+    "THREE_MONTHS": 90,
+    "FOUR_MONTHS": 120,
+    "FIVE_MONTHS": 150,
+    "SIX_MONTHS": 180,
+    "ONE_YEAR": 365,
+    "THIRTEEN_MONTHS": 400,
+    "EIGHTEEN_MONTHS": 545,
+    "TWO_YEARS": 731,
+    "THREE_YEARS": 1096,
+    "FIVE_YEARS": 1827,
+    "SIX_YEARS": 2192,
+    "SEVEN_YEARS": 2557,
+    "EIGHT_YEARS": 2922,
+    "NINE_YEARS": 3288,
+    "TEN_YEARS": 3653,
+}
 
 # --- Asynchronous invocation (API_PutFunctionEventInvokeConfig) ---------------------------
 #: MaximumRetryAttempts: 0 to 2.

@@ -4,26 +4,33 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, TypedDict
+from typing import Any, Never, TypedDict
 
 import aws_cdk as cdk
+import jsii
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_codeguruprofiler as codeguruprofiler
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
+from aws_cdk.interfaces import aws_kms as kms_refs
+from aws_cdk.interfaces import aws_lambda as lambda_refs
 from constructs import Construct
 
 from best_lambda import limits
-from best_lambda.constructs._props import PropsChecker, implements
-from best_lambda.constructs._shared import acknowledge, alarm, secure_queue
+from best_lambda.constructs._props import TOKEN, PropsChecker, is_token
+from best_lambda.constructs._shared import acknowledge, harden_queue
+from best_lambda.constructs.alarms import alarm, alarm_actions
 from best_lambda.defaults import lambda_ as defaults
+from best_lambda.defaults.lambda_ import FUNCTION_PROPS
 from best_lambda.rules import runtimes
 from best_lambda.rules.secrets import secret_reason
 
@@ -31,36 +38,39 @@ __all__ = [
     "HardenedFunction",
     "HardenedFunctionOptions",
     "check_function_options",
+    "default_runtime",
     "newest_python_runtime",
 ]
 
-_ENV_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]+$")
-_NAMESPACE = re.compile(r"^[A-Za-z0-9.\-_/#: ]{1,255}$")
-
-#: aws_lambda.Function keyword arguments HardenedFunction manages itself or refuses.
-_REFUSED: dict[str, str] = {
-    "log_retention": "handled by HardenedFunction.log_retention (a real log group, not the "
-    "deprecated Custom::LogRetention function)",
-    "log_retention_role": "belongs to the deprecated Custom::LogRetention function; pass "
-    "log_group= or log_retention= instead",
-    "log_retention_retry_options": "belongs to the deprecated Custom::LogRetention function; "
-    "pass log_group= or log_retention= instead",
-    "log_removal_policy": "deprecated in aws-cdk-lib; pass log_group=LogGroup(..., "
-    "removal_policy=...) instead",
-    "log_format": "deprecated in aws-cdk-lib; use logging_format=",
-    "application_log_level": "deprecated in aws-cdk-lib; use application_log_level_v2=",
-    "system_log_level": "deprecated in aws-cdk-lib; use system_log_level_v2=",
-    "dead_letter_topic": "use dead_letter_queue= (an SQS queue keeps failed events for up to "
-    "14 days; an SNS topic only forwards them) or on_failure=",
-}
+#: A token in the environment (a table name, a secret's ARN) counts this many bytes
+#: towards Lambda's 4 KB limit when warning about it: a typical ARN is 60-100 bytes.
+TOKEN_ESTIMATE_BYTES = 100
+#: Managed policies ``aws_lambda.Function`` attaches to the role it creates, which
+#: HardenedFunction replaces with scoped statements of its own.
+_REPLACED_MANAGED_POLICIES = (
+    "service-role/AWSLambdaBasicExecutionRole",
+    "service-role/AWSLambdaVPCAccessExecutionRole",
+)
+_XRAY_ACTIONS = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
+_ENI_ACTIONS = (
+    "ec2:CreateNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSubnets",
+    "ec2:DeleteNetworkInterface",
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:UnassignPrivateIpAddresses",
+)
 
 
 class HardenedFunctionOptions(TypedDict, total=False):
-    """Every optional keyword argument of :class:`HardenedFunction`.
+    """Every keyword argument of :class:`HardenedFunction`, for constructs that build one.
 
-    For constructs that build one (such as ``QueueConsumer``) and pass them through.
+    ``tests/constructs/test_declarations.py`` keeps it equal to the constructor signature
+    and to :data:`best_lambda.defaults.lambda_.FUNCTION_PROPS`.
     """
 
+    code: lambda_.Code
+    handler: str
     runtime: lambda_.Runtime
     architecture: lambda_.Architecture
     timeout: cdk.Duration
@@ -85,25 +95,69 @@ class HardenedFunctionOptions(TypedDict, total=False):
     reserved_concurrent_executions: int
     role: iam.IRole
     vpc: ec2.IVpc
+    vpc_subnets: ec2.SubnetSelection | Mapping[str, Any]
+    security_groups: Sequence[ec2.ISecurityGroup]
+    allow_public_subnet: bool
+    allow_all_outbound: bool
+    allow_all_ipv6_outbound: bool
+    ipv6_allowed_for_dual_stack: bool
+    layers: Sequence[lambda_.ILayerVersion]
+    ephemeral_storage_size: cdk.Size
     alarm_topic: sns.ITopic
     create_alarms: bool
     service_name: str
     metrics_namespace: str
     powertools_environment: bool
+    adot_instrumentation: lambda_.AdotInstrumentationConfig | Mapping[str, Any]
+    code_signing_config: lambda_refs.ICodeSigningConfigRef
+    current_version_options: lambda_.VersionOptions | Mapping[str, Any]
+    durable_config: lambda_.DurableConfig | Mapping[str, Any]
+    environment_encryption: kms_refs.IKeyRef
+    events: Sequence[lambda_.IEventSource]
+    filesystem: lambda_.FileSystem
+    initial_policy: Sequence[iam.PolicyStatement]
+    insights_version: lambda_.LambdaInsightsVersion
+    params_and_secrets: lambda_.ParamsAndSecretsLayerVersion
+    profiling: bool
+    profiling_group: codeguruprofiler.IProfilingGroup
+    runtime_management_mode: lambda_.RuntimeManagementMode
+    snap_start: lambda_.SnapStartConf
+    tenancy_config: lambda_.TenancyConfig
+
+
+@functools.cache
+def _runtime_named(name: str) -> lambda_.Runtime:
+    for runtime in lambda_.Runtime.ALL:
+        if runtime.name == name:
+            return runtime
+    raise LookupError(f"aws-cdk-lib knows no runtime {name!r}")  # pragma: no cover
+
+
+def default_runtime() -> lambda_.Runtime:
+    """The runtime :class:`HardenedFunction` uses when none is given.
+
+    A pinned constant (:data:`best_lambda.defaults.lambda_.RUNTIME`), so upgrading
+    aws-cdk-lib never changes a function's runtime; it changes only in a best-lambda release.
+
+    Examples
+    --------
+    >>> default_runtime().name
+    'python3.14'
+    """
+    return _runtime_named(defaults.RUNTIME)
 
 
 @functools.cache
 def newest_python_runtime() -> lambda_.Runtime:
     """The newest Python runtime the installed aws-cdk-lib knows and AWS still supports.
 
-    Using the newest runtime also satisfies cdk-nag's ``AwsSolutions-L1`` /
-    ``Serverless-LambdaLatestVersion``, which compare against the same list.
+    cdk-nag's ``AwsSolutions-L1`` / ``Serverless-LambdaLatestVersion`` compare against the
+    same list; when it is newer than :func:`default_runtime`, functions on the default get
+    those findings acknowledged (the default is pinned on purpose).
     """
     today = _dt.datetime.now(_dt.UTC).date()
     candidates = []
     for runtime in lambda_.Runtime.ALL:
-        if runtime.family != lambda_.RuntimeFamily.PYTHON:
-            continue
         match = re.fullmatch(r"python(\d+)\.(\d+)", runtime.name)
         deprecated = runtimes.deprecation_date(runtime.name)
         if match and (deprecated is None or deprecated > today):
@@ -112,99 +166,193 @@ def newest_python_runtime() -> lambda_.Runtime:
 
 
 @dataclass
-class _Settings:
-    """Validated, resolved settings (plain values) ready to build from."""
+class _Plan:
+    """Validated settings: what to pass to ``aws_lambda.Function`` and what to add after."""
 
-    runtime: lambda_.Runtime
-    architecture: lambda_.Architecture
+    function_kwargs: dict[str, Any]
+    runtime_is_default: bool
     timeout_s: int
-    memory_mb: int
     json_logs: bool
     app_level: lambda_.ApplicationLogLevel | None
     system_level: lambda_.SystemLogLevel | None
+    log_group: logs.ILogGroup | None
     retention: logs.RetentionDays | None
+    role_given: bool
     create_dlq: bool
-    async_config: dict[str, Any]
-    environment: dict[str, str]
-    secret_env: dict[str, Any] = field(default_factory=dict)
+    has_async_dlq: bool
+    async_configured: bool
+    on_failure: bool
+    synchronous: bool
+    vpc: bool
+    secrets: dict[str, Any] = field(default_factory=dict)
+    create_alarms: bool = True
+    alarm_topic: sns.ITopic | None = None
+    environment_warning: str | None = None
 
 
-class HardenedFunction(Construct):
+class HardenedFunction(lambda_.Function):
     """An AWS Lambda function that follows the Lambda best practices by default.
 
-    It owns one :class:`aws_cdk.aws_lambda.Function` and everything the practices call for:
-    arm64, X-Ray active tracing, JSON logs in a dedicated log group with finite retention,
-    an explicit timeout and memory size, an encrypted TLS-only dead-letter queue with bounded
-    async retries, recursive-loop termination, a dedicated least-privilege role with no
-    AWS-managed policies, and alarms. The README's defaults table says why each default was
-    chosen.
+    It *is* an :class:`aws_cdk.aws_lambda.Function` (an ``IFunction``, ``IGrantable`` and
+    ``IConnectable``): pass it to grants, integrations, targets and subscriptions, call
+    ``add_event_source``, ``add_alias``, ``grant_invoke`` and ``metric_*`` on it. Replacing
+    ``aws_lambda.Function(scope, "Api", ...)`` with ``HardenedFunction(scope, "Api", ...)``
+    keeps the function's and its role's logical IDs, so CloudFormation updates them in place.
 
-    Keyword arguments are named like :class:`aws_cdk.aws_lambda.Function`'s, so what you
-    know carries over, and any other ``aws_lambda.Function`` keyword argument (``layers``,
-    ``vpc_subnets``, ``ephemeral_storage_size``, ...) passes through. A value that would
-    break an error-level practice (a timeout over 900 s, tracing off, an infinite log
-    retention, ...) raises one :class:`~best_lambda.InvalidPropsError` listing every
-    problem, before anything is created.
+    What it adds: arm64, X-Ray active tracing, JSON logs in a dedicated log group with
+    finite retention, an explicit timeout and memory size, an encrypted TLS-only dead-letter
+    queue with bounded async retries, recursive-loop termination, a least-privilege role
+    with no AWS-managed policies, Powertools variables, and alarms. The README's defaults
+    table says why each default was chosen. A value that would break an error-level
+    practice (a timeout over 900 s, tracing off, an infinite log retention, ...) or an AWS
+    limit raises one :class:`~best_lambda.InvalidPropsError` listing every problem, before
+    anything is created.
 
     Parameters
     ----------
     scope, construct_id
         As for any construct.
-    code, handler
-        As for ``aws_lambda.Function``.
-    runtime
-        Default: the newest Python runtime in the installed aws-cdk-lib. A deprecated
-        runtime is refused.
-    architecture
-        Default ``Architecture.ARM_64``.
-    timeout
-        Default 10 seconds; 1 to 900 seconds.
-    memory_size
-        Default 512 MB; 128 to 10,240 MB.
-    environment
-        Plain configuration. Literal values that look like secrets are refused; pass them
-        with ``secrets=``.
-    secrets
-        ``{"ENV_NAME": secret_or_parameter}``: grants read access to each Secrets Manager
-        secret (``ISecret``) or SSM parameter (``IParameter``) and puts only its ARN (secret)
-        or name (parameter) in ``ENV_NAME``, never the value.
-    tracing
-        Only ``Tracing.ACTIVE`` (the default) is accepted.
-    logging_format, application_log_level_v2, system_log_level_v2
-        Default JSON, ``INFO``, ``INFO``. With ``LoggingFormat.TEXT`` no levels apply.
-    log_group
-        Your own log group; by default a dedicated one is created.
-    log_retention
-        Retention of the created log group; default ``RetentionDays.ONE_MONTH``;
-        ``INFINITE`` is refused.
-    dead_letter_queue, dead_letter_queue_enabled
-        By default an SQS queue (SSE, TLS-only, 14 days) receives events that failed all
-        async retries. Pass your own queue, or ``dead_letter_queue_enabled=False`` for
-        functions nothing invokes asynchronously (API handlers, stream/queue consumers).
-    on_failure, on_success
-        Async destinations. With ``on_failure`` and no ``dead_letter_queue``, no DLQ is
-        created.
-    retry_attempts, max_event_age
-        Async retries (0-2, default 2) and event age (60 s - 6 h, default 6 h).
-    recursive_loop
-        Only ``RecursiveLoop.TERMINATE`` (the default) is accepted.
-    reserved_concurrent_executions
-        Optional; at least 1.
-    role
-        Your own role. By default a dedicated role is created with no managed policies. Log
-        and X-Ray permissions are granted to either.
-    vpc
-        Optional VPC; the network-interface permissions Lambda needs are added to the role.
-    alarm_topic
-        SNS topic the alarms notify. Alarms are created either way (``create_alarms=False``
-        to skip them).
-    service_name, metrics_namespace, powertools_environment
-        ``POWERTOOLS_SERVICE_NAME`` (default: ``construct_id``),
-        ``POWERTOOLS_METRICS_NAMESPACE`` (default: the stack name) and
-        ``POWERTOOLS_LOG_LEVEL`` (always the application log level) are set unless
-        ``powertools_environment=False``.
-    **function_props
-        Any other ``aws_lambda.Function`` keyword argument, passed through unchanged.
+    code : aws_lambda.Code
+        The function's code, as for ``aws_lambda.Function`` (``Code.from_asset(...)``).
+        Required.
+    handler : str
+        The entry point, such as ``'app.handler'``. Required.
+    runtime : aws_lambda.Runtime
+        A supported runtime; a deprecated one is refused. Default: python3.14 (a pinned
+        constant, changed only in a best-lambda release).
+    architecture : aws_lambda.Architecture
+        The instruction set. Default: ARM_64.
+    timeout : aws_cdk.Duration
+        How long an invocation may run. Default: 10 s. Accepts a whole number of seconds
+        from 1 to 900 (AWS Lambda limit).
+    memory_size : int
+        Memory in MB; CPU scales with it. Default: 512 MB. Accepts an int from 128 to 10,240
+        (MB, AWS Lambda limit).
+    environment : dict of str to str
+        Plain configuration. Literal values that look like secrets are refused: pass them
+        with ``secrets=``. Everything Lambda receives (with ``secrets`` and the Powertools
+        variables) must fit in 4 KB.
+    secrets : dict of str to aws_secretsmanager.ISecret or aws_ssm.IParameter
+        ``{'ENV_NAME': secret_or_parameter}``: grants read access to each Secrets Manager
+        secret or SSM parameter and puts only its ARN (secret) or name (parameter) in
+        ``ENV_NAME``, never the value.
+    description : str
+        A description of the function.
+    function_name : str
+        A physical name. Named functions cannot be replaced in place; leave it unset unless
+        something outside the stack needs the name.
+    tracing : aws_lambda.Tracing
+        X-Ray tracing mode. Default: Tracing.ACTIVE. Accepts Tracing.ACTIVE (active X-Ray
+        tracing is an error-level practice, BestLambda-TracingActive).
+    logging_format : aws_lambda.LoggingFormat
+        Log format; with ``LoggingFormat.TEXT`` no log levels apply. Default:
+        LoggingFormat.JSON.
+    application_log_level_v2 : aws_lambda.ApplicationLogLevel
+        Lowest application log level Lambda keeps (JSON logs only). Default:
+        ApplicationLogLevel.INFO.
+    system_log_level_v2 : aws_lambda.SystemLogLevel
+        Lowest platform log level Lambda keeps (JSON logs only). Default:
+        SystemLogLevel.INFO.
+    log_group : aws_logs.ILogGroup
+        Your own log group; the function is granted writes to it. Default: a dedicated log
+        group (``LogGroup`` child).
+    log_retention : aws_logs.RetentionDays
+        Retention of the log group the construct creates. Default: RetentionDays.ONE_MONTH.
+        Accepts aws_logs.RetentionDays other than RetentionDays.INFINITE
+        (BestLambda-LogRetention: logs kept forever cost money forever).
+    dead_letter_queue : aws_sqs.IQueue
+        Your own queue for events that failed every asynchronous retry. Default: an SQS
+        queue: SSE, TLS-only, 14 days retention.
+    dead_letter_queue_enabled : bool
+        ``False`` for functions nothing invokes asynchronously (API handlers, queue and
+        stream consumers): no DLQ, no async retry configuration, no DLQ alarms. Default:
+        True, unless on_failure= is given.
+    on_failure : aws_lambda.IDestination
+        An on-failure destination instead of the dead-letter queue (not both: each failed
+        event would be delivered twice).
+    on_success : aws_lambda.IDestination
+        An on-success destination for asynchronous invocations.
+    retry_attempts : int
+        Asynchronous retries after a failed invocation. Default: 2. Accepts an int from 0 to
+        2 (AWS Lambda limit).
+    max_event_age : aws_cdk.Duration
+        How long Lambda keeps an asynchronous event it could not process yet. Default: 6 h.
+        Accepts a whole number of seconds from 60 to 21,600 (AWS Lambda limit).
+    recursive_loop : aws_lambda.RecursiveLoop
+        What Lambda does when it detects a recursive loop. Default: RecursiveLoop.TERMINATE.
+        Accepts RecursiveLoop.TERMINATE (letting a recursive loop run is an error-level
+        practice, BestLambda-RecursiveLoop).
+    reserved_concurrent_executions : int
+        Reserve (and cap) concurrency for this function. Accepts an int of at least 1 (0
+        would stop the function from ever running).
+    role : aws_iam.IRole
+        Your own execution role. It is granted log, X-Ray and DLQ permissions; an immutable
+        role gets none and a warning lists what it must carry. Default: a dedicated role:
+        writes to its own log group, X-Ray, its DLQ; no AWS-managed policies.
+    vpc : aws_ec2.IVpc
+        A VPC to run in; its network-interface permissions go in their own policy.
+    vpc_subnets : aws_ec2.SubnetSelection
+        Which subnets of ``vpc`` (private ones by default).
+    security_groups : list of aws_ec2.ISecurityGroup
+        Security groups for the function's network interfaces. Accepts a list of
+        aws_ec2.ISecurityGroup.
+    allow_public_subnet : bool
+        Allow public subnets (a function there has no internet access).
+    allow_all_outbound : bool
+        As for aws_lambda.Function.
+    allow_all_ipv6_outbound : bool
+        As for aws_lambda.Function.
+    ipv6_allowed_for_dual_stack : bool
+        As for aws_lambda.Function.
+    layers : list of aws_lambda.ILayerVersion
+        Layers; those that declare compatible runtimes must include ``runtime``. Accepts a
+        list of aws_lambda.ILayerVersion, at most 5 (AWS Lambda limit).
+    ephemeral_storage_size : aws_cdk.Size
+        Size of ``/tmp``. Accepts a Size of 512 to 10,240 MiB (AWS Lambda limit).
+    alarm_topic : aws_sns.ITopic
+        SNS topic every alarm notifies; overrides ``AlarmDefaults.of(scope)``. Default: the
+        topic set with AlarmDefaults.of(scope).notify(...), if any.
+    create_alarms : bool
+        ``False`` to create no alarms. Default: Errors >= 1, Throttles >= 1, Duration p99 >=
+        80% of timeout, DLQ depth >= 1, DLQ delivery errors >= 1 (5 min).
+    service_name : str
+        POWERTOOLS_SERVICE_NAME. Default: the construct ID.
+    metrics_namespace : str
+        POWERTOOLS_METRICS_NAMESPACE. Default: the stack name.
+    powertools_environment : bool
+        ``False`` to set no Powertools variables. Default: POWERTOOLS_SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_LOG_LEVEL.
+    adot_instrumentation : aws_lambda.AdotInstrumentationConfig
+        As for aws_lambda.Function.
+    code_signing_config : aws_lambda.ICodeSigningConfigRef
+        As for aws_lambda.Function.
+    current_version_options : aws_lambda.VersionOptions
+        Options for ``current_version`` (such as its removal policy).
+    durable_config : aws_lambda.DurableConfig
+        As for aws_lambda.Function.
+    environment_encryption : aws_kms.IKeyRef
+        KMS key for the environment variables.
+    events : list of aws_lambda.IEventSource
+        Event sources to add (as ``add_event_source``). Accepts a list of
+        aws_lambda.IEventSource.
+    filesystem : aws_lambda.FileSystem
+        An EFS access point or S3 Files mount.
+    initial_policy : list of aws_iam.PolicyStatement
+        Statements for the role's default policy. Accepts a list of aws_iam.PolicyStatement.
+    insights_version : aws_lambda.LambdaInsightsVersion
+        As for aws_lambda.Function.
+    params_and_secrets : aws_lambda.ParamsAndSecretsLayerVersion
+        As for aws_lambda.Function.
+    profiling : bool
+        As for aws_lambda.Function.
+    profiling_group : aws_codeguruprofiler.IProfilingGroup
+        As for aws_lambda.Function.
+    runtime_management_mode : aws_lambda.RuntimeManagementMode
+        As for aws_lambda.Function.
+    snap_start : aws_lambda.SnapStartConf
+        As for aws_lambda.Function.
+    tenancy_config : aws_lambda.TenancyConfig
+        As for aws_lambda.Function.
 
     Raises
     ------
@@ -220,6 +368,8 @@ class HardenedFunction(Construct):
     ...     handler="index.handler")
     >>> sorted(fn.alarms)
     ['DeadLetterErrors', 'DeadLetterQueueDepth', 'Duration', 'Errors', 'Throttles']
+    >>> fn.node.default_child.node.path  # where aws_lambda.Function puts it
+    'Orders/CreateOrder/Resource'
     """
 
     def __init__(
@@ -253,237 +403,187 @@ class HardenedFunction(Construct):
         reserved_concurrent_executions: int | None = None,
         role: iam.IRole | None = None,
         vpc: ec2.IVpc | None = None,
+        vpc_subnets: ec2.SubnetSelection | Mapping[str, Any] | None = None,
+        security_groups: Sequence[ec2.ISecurityGroup] | None = None,
+        allow_public_subnet: bool | None = None,
+        allow_all_outbound: bool | None = None,
+        allow_all_ipv6_outbound: bool | None = None,
+        ipv6_allowed_for_dual_stack: bool | None = None,
+        layers: Sequence[lambda_.ILayerVersion] | None = None,
+        ephemeral_storage_size: cdk.Size | None = None,
         alarm_topic: sns.ITopic | None = None,
-        create_alarms: bool = True,
+        create_alarms: bool | None = None,
         service_name: str | None = None,
         metrics_namespace: str | None = None,
-        powertools_environment: bool = True,
-        **function_props: Any,
+        powertools_environment: bool | None = None,
+        adot_instrumentation: lambda_.AdotInstrumentationConfig | Mapping[str, Any] | None = None,
+        code_signing_config: lambda_refs.ICodeSigningConfigRef | None = None,
+        current_version_options: lambda_.VersionOptions | Mapping[str, Any] | None = None,
+        durable_config: lambda_.DurableConfig | Mapping[str, Any] | None = None,
+        environment_encryption: kms_refs.IKeyRef | None = None,
+        events: Sequence[lambda_.IEventSource] | None = None,
+        filesystem: lambda_.FileSystem | None = None,
+        initial_policy: Sequence[iam.PolicyStatement] | None = None,
+        insights_version: lambda_.LambdaInsightsVersion | None = None,
+        params_and_secrets: lambda_.ParamsAndSecretsLayerVersion | None = None,
+        profiling: bool | None = None,
+        profiling_group: codeguruprofiler.IProfilingGroup | None = None,
+        runtime_management_mode: lambda_.RuntimeManagementMode | None = None,
+        snap_start: lambda_.SnapStartConf | None = None,
+        tenancy_config: lambda_.TenancyConfig | None = None,
+        **unknown: Never,
     ) -> None:
-        checker = PropsChecker(type(self).__name__, str(construct_id))
-        settings = _validate(
-            checker,
-            construct_id=construct_id,
-            code=code,
-            handler=handler,
-            runtime=runtime,
-            architecture=architecture,
-            timeout=timeout,
-            memory_size=memory_size,
-            environment=environment,
-            secrets=secrets,
-            tracing=tracing,
-            logging_format=logging_format,
-            application_log_level_v2=application_log_level_v2,
-            system_log_level_v2=system_log_level_v2,
-            log_group=log_group,
-            log_retention=log_retention,
-            dead_letter_queue=dead_letter_queue,
-            dead_letter_queue_enabled=dead_letter_queue_enabled,
-            on_failure=on_failure,
-            on_success=on_success,
-            retry_attempts=retry_attempts,
-            max_event_age=max_event_age,
-            recursive_loop=recursive_loop,
-            reserved_concurrent_executions=reserved_concurrent_executions,
-            role=role,
-            vpc=vpc,
-            alarm_topic=alarm_topic,
-            create_alarms=create_alarms,
-            service_name=service_name,
-            metrics_namespace=metrics_namespace,
-            powertools_environment=powertools_environment,
-            function_props=function_props,
-        )
-        checker.raise_if_any()
-        super().__init__(scope, construct_id)
+        given = {k: v for k, v in locals().items() if k in FUNCTION_PROPS}
+        plan = _plan(scope, construct_id, given, unknown)
+        super().__init__(scope, construct_id, **plan.function_kwargs)
+        self._bl_alarms: dict[str, cloudwatch.Alarm] = {}
+        self._bl_log_group: logs.ILogGroup = self._harden(plan)
 
-        # Role: dedicated, no AWS-managed policies. Grants below go to its DefaultPolicy.
-        self._role: iam.IRole = role or iam.Role(
-            self,
-            "ServiceRole",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description=f"Execution role of {self.node.path} (best-lambda HardenedFunction)",
-        )
-        # X-Ray (and VPC network interfaces) need Resource '*': keep those statements in
-        # their own policies so the acknowledgement cannot cover anything else.
-        wildcard_policies = [
-            iam.Policy(
-                self,
-                "TracingPolicy",
-                roles=[self._role],
-                statements=[
-                    iam.PolicyStatement(
-                        actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-                        resources=["*"],
-                    )
-                ],
-            )
-        ]
-        if vpc is not None:
-            wildcard_policies.append(
-                iam.Policy(
-                    self,
-                    "NetworkInterfacePolicy",
-                    roles=[self._role],
-                    statements=[
-                        iam.PolicyStatement(
-                            actions=[
-                                "ec2:CreateNetworkInterface",
-                                "ec2:DescribeNetworkInterfaces",
-                                "ec2:DescribeSubnets",
-                                "ec2:DeleteNetworkInterface",
-                                "ec2:AssignPrivateIpAddresses",
-                                "ec2:UnassignPrivateIpAddresses",
-                            ],
-                            resources=["*"],
-                        )
-                    ],
-                )
-            )
-        for policy in wildcard_policies:
-            acknowledge(policy, "AwsSolutions-IAM5[Resource::*]")
-
-        self._log_group: logs.ILogGroup = log_group or logs.LogGroup(
-            self, "LogGroup", retention=settings.retention
-        )
-        self._log_group.grant_write(self._role)
-
-        self._dead_letter_queue: sqs.IQueue | None = dead_letter_queue
-        if settings.create_dlq:
-            created = secure_queue(
-                self, "DeadLetterQueue", retention_seconds=defaults.DLQ_RETENTION_DAYS * 86_400
-            )
-            acknowledge(created, "Serverless-SQSRedrivePolicy")
-            self._dead_letter_queue = created
-
-        environment_vars = dict(settings.environment)
-        if powertools_environment and "POWERTOOLS_METRICS_NAMESPACE" not in environment_vars:
-            stack_name = cdk.Stack.of(self).stack_name
-            if not cdk.Token.is_unresolved(stack_name):
-                environment_vars["POWERTOOLS_METRICS_NAMESPACE"] = stack_name
-        for name, source in (secrets or {}).items():
-            if hasattr(source, "secret_arn"):
-                environment_vars[name] = source.secret_arn
-            else:
-                environment_vars[name] = source.parameter_name
-            source.grant_read(self._role)
-
-        props: dict[str, Any] = dict(function_props)
-        props.update(
-            code=code,
-            handler=handler,
-            runtime=settings.runtime,
-            architecture=settings.architecture,
-            timeout=cdk.Duration.seconds(settings.timeout_s),
-            memory_size=settings.memory_mb,
-            role=self._role,
-            log_group=self._log_group,
-            logging_format=lambda_.LoggingFormat.JSON
-            if settings.json_logs
-            else lambda_.LoggingFormat.TEXT,
-            recursive_loop=lambda_.RecursiveLoop.TERMINATE,
-            **settings.async_config,
-        )
-        if settings.app_level is not None:
-            props["application_log_level_v2"] = settings.app_level
-            props["system_log_level_v2"] = settings.system_level
-        if environment_vars:
-            props["environment"] = environment_vars
-        if self._dead_letter_queue is not None:
-            props["dead_letter_queue"] = self._dead_letter_queue
-        optional = {
-            "description": description,
-            "function_name": function_name,
-            "reserved_concurrent_executions": reserved_concurrent_executions,
-            "vpc": vpc,
-        }
-        props.update({k: v for k, v in optional.items() if v is not None})
-        self._function = lambda_.Function(self, "Function", **props)
-
-        cfn_function = self._function.node.default_child
-        assert isinstance(cfn_function, lambda_.CfnFunction)
-        cfn_function.tracing_config = lambda_.CfnFunction.TracingConfigProperty(mode="Active")
-        for policy in wildcard_policies:
-            self._function.node.add_dependency(policy)
-        if settings.async_config and self._dead_letter_queue is not None and on_failure is None:
-            acknowledge(self._function, "Serverless-LambdaAsyncFailureDestination")
-        if dead_letter_queue_enabled is False and on_failure is None:
-            # Declared synchronous or poll-based; BestLambda-AsyncFailureHandling still checks
-            # at synth that nothing invokes the function asynchronously.
-            acknowledge(cfn_function, "Serverless-LambdaDLQ")
-
-        self._alarms: dict[str, cloudwatch.Alarm] = {}
-        if create_alarms:
-            self._add_alarms(
-                settings, alarm_topic, has_async_dlq=self._dead_letter_queue is not None
-            )
-
-    # -- public surface -------------------------------------------------------------------
-    @property
-    def function(self) -> lambda_.Function:
-        """The Lambda function (use it for grants, integrations and event sources)."""
-        return self._function
-
-    @property
-    def role(self) -> iam.IRole:
-        """The role the function runs as."""
-        return self._role
-
+    # -- public surface (members aws_lambda.Function does not have) ---------------------
     @property
     def log_group(self) -> logs.ILogGroup:
-        """The log group the function writes to."""
-        return self._log_group
+        """The log group the function writes to (created, or the one you passed).
 
-    @property
-    def dead_letter_queue(self) -> sqs.IQueue | None:
-        """The queue that receives failed asynchronous events, if any."""
-        return self._dead_letter_queue
+        (``aws_lambda.Function.log_group`` would create a ``Custom::LogRetention`` resource
+        for ``/aws/lambda/<name>`` with infinite retention; this never does.)
+        """
+        return self._bl_log_group
 
     @property
     def alarms(self) -> Mapping[str, cloudwatch.Alarm]:
         """The alarms, by name.
 
-        ``Errors``, ``Throttles``, ``Duration`` and, with a DLQ, ``DeadLetterQueueDepth`` and
-        ``DeadLetterErrors``.
+        ``Errors``, ``Throttles``, ``Duration`` and, with a dead-letter queue,
+        ``DeadLetterQueueDepth`` and ``DeadLetterErrors``.
         """
-        return MappingProxyType(self._alarms)
+        return MappingProxyType(self._bl_alarms)
 
-    # -- internals ------------------------------------------------------------------------
-    def _add_alarms(
-        self, settings: _Settings, topic: sns.ITopic | None, *, has_async_dlq: bool
-    ) -> None:
-        fn = self._function
+    # -- construction ---------------------------------------------------------------------
+    def _harden(self, plan: _Plan) -> logs.ILogGroup:
+        """Add what ``aws_lambda.Function`` could not be told at construction."""
+        cfn = self.node.default_child
+        assert isinstance(cfn, lambda_.CfnFunction)
+        path = self.node.path
+        role = self.role
+        assert role is not None
+        if not plan.role_given:
+            _replace_managed_policies(role, path)
+
+        # X-Ray (and VPC network interfaces) need Resource '*': those statements sit in their
+        # own policies, acknowledged, so that the role's default policy stays checked.
+        tracing = _wildcard_policy(self, "TracingPolicy", role, _XRAY_ACTIONS)
+        # An immutable role (Role.from_role_arn(..., mutable=False), without_policy_updates)
+        # accepts policies and silently drops them: the tracing policy then has no role.
+        mutable = not plan.role_given or iam.Role.is_role(role) or _attached(tracing)
+        wildcard = [tracing]
+        if not mutable:
+            self.node.try_remove_child("TracingPolicy")
+            wildcard = []
+        elif plan.vpc:
+            wildcard.append(_wildcard_policy(self, "NetworkInterfacePolicy", role, _ENI_ACTIONS))
+        for policy in wildcard:
+            acknowledge(policy, "AwsSolutions-IAM5[Resource::*]")
+            cfn.node.add_dependency(policy)
+
+        log_group = plan.log_group
+        managed = None if log_group is not None else self.node.try_find_child("LogGroup")
+        if isinstance(managed, logs.LogGroup) and plan.retention is not None:
+            # The app enables @aws-cdk/aws-lambda:useCdkManagedLogGroup: aws-cdk-lib created
+            # the function's own /aws/lambda/<name> group (where Lambda writes by default).
+            # Keep it, so that migrating such a function keeps its log group, and bound it.
+            cfn_log_group = managed.node.default_child
+            assert isinstance(cfn_log_group, logs.CfnLogGroup)
+            cfn_log_group.retention_in_days = limits.LOG_RETENTION_DAYS[plan.retention.name]
+            log_group = managed
+        elif log_group is None:
+            # Without that flag, a group of our own with a generated name: the implicit
+            # /aws/lambda/<name> group of a migrated function already exists, and creating
+            # it again would fail the deployment.
+            log_group = logs.LogGroup(self, "LogGroup", retention=plan.retention)
+            cfn.logging_config = lambda_.CfnFunction.LoggingConfigProperty(
+                log_format="JSON" if plan.json_logs else "Text",
+                application_log_level=plan.app_level.value if plan.app_level else None,
+                system_log_level=plan.system_level.value if plan.system_level else None,
+                log_group=log_group.log_group_name,
+            )
+        write_logs = iam.PolicyStatement(
+            actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+            resources=[log_group.log_group_arn],
+        )
+        if managed is not None and log_group is managed:
+            # Its name refers to the function, so the grant must not be in a policy the
+            # function depends on (its role's default policy): that would be a cycle.
+            if mutable:
+                iam.Policy(self, "LogsPolicy", roles=[role], statements=[write_logs])
+        elif mutable:
+            role.add_to_principal_policy(write_logs)
+
+        cfn.tracing_config = lambda_.CfnFunction.TracingConfigProperty(mode="Active")
+
+        if plan.create_dlq and self.dead_letter_queue is not None:
+            harden_queue(self.dead_letter_queue)
+            acknowledge(self.dead_letter_queue, "Serverless-SQSRedrivePolicy")
+        for source in plan.secrets.values():
+            source.grant_read(self)
+
+        if plan.async_configured and plan.has_async_dlq and not plan.on_failure:
+            acknowledge(
+                self.node.find_child("EventInvokeConfig"),
+                "Serverless-LambdaAsyncFailureDestination",
+            )
+        if plan.synchronous:
+            # Declared synchronous or poll-based; BestLambda-AsyncFailureHandling still checks
+            # at synth that nothing invokes the function asynchronously.
+            acknowledge(cfn, "Serverless-LambdaDLQ")
+        if plan.runtime_is_default and newest_python_runtime().name != defaults.RUNTIME:
+            acknowledge(cfn, "AwsSolutions-L1")
+            acknowledge(cfn, "Serverless-LambdaLatestVersion")
+
+        if not mutable:
+            cdk.Annotations.of(self).add_warning_v2(
+                "best-lambda:immutableRole",
+                _immutable_role_message(path, plan, log_group),
+            )
+        if plan.environment_warning:
+            cdk.Annotations.of(self).add_warning_v2(
+                "best-lambda:environmentSize", plan.environment_warning
+            )
+        if plan.create_alarms:
+            self._add_alarms(plan, path)
+        return log_group
+
+    def _add_alarms(self, plan: _Plan, where: str) -> None:
+        actions = alarm_actions(self, plan.alarm_topic)
         period = cdk.Duration.minutes(defaults.ALARM_PERIOD_MINUTES)
-        where = self.node.path
         minutes = defaults.ALARM_PERIOD_MINUTES
-        threshold_ms = round(settings.timeout_s * 1000 * defaults.DURATION_ALARM_RATIO)
+        threshold_ms = round(plan.timeout_s * 1000 * defaults.DURATION_ALARM_RATIO)
         specs: list[tuple[str, cloudwatch.IMetric, float, str]] = [
             (
                 "Errors",
-                fn.metric_errors(period=period, statistic="Sum"),
+                self.metric_errors(period=period, statistic="Sum"),
                 1,
                 f"{where}: the function reported errors in the last {minutes} minutes.",
             ),
             (
                 "Throttles",
-                fn.metric_throttles(period=period, statistic="Sum"),
+                self.metric_throttles(period=period, statistic="Sum"),
                 1,
                 f"{where}: invocations were throttled in the last {minutes} minutes.",
             ),
             (
                 "Duration",
-                fn.metric_duration(period=period, statistic="p99"),
+                self.metric_duration(period=period, statistic="p99"),
                 threshold_ms,
                 f"{where}: p99 duration reached {defaults.DURATION_ALARM_RATIO:.0%} of the "
-                f"{settings.timeout_s} s timeout ({threshold_ms} ms).",
+                f"{plan.timeout_s} s timeout ({threshold_ms} ms).",
             ),
         ]
-        if has_async_dlq and self._dead_letter_queue is not None:
+        dlq = self.dead_letter_queue if plan.has_async_dlq else None
+        if dlq is not None:
             specs += [
                 (
                     "DeadLetterQueueDepth",
-                    self._dead_letter_queue.metric_approximate_number_of_messages_visible(
+                    dlq.metric_approximate_number_of_messages_visible(
                         period=period, statistic="Maximum"
                     ),
                     1,
@@ -491,346 +591,392 @@ class HardenedFunction(Construct):
                 ),
                 (
                     "DeadLetterErrors",
-                    fn.metric("DeadLetterErrors", period=period, statistic="Sum"),
+                    self.metric("DeadLetterErrors", period=period, statistic="Sum"),
                     1,
                     f"{where}: Lambda could not deliver failed events to the dead-letter queue; "
                     "they are lost.",
                 ),
             ]
         for name, metric, threshold, description in specs:
-            self._alarms[name] = alarm(
+            self._bl_alarms[name] = alarm(
                 self,
                 f"{name}Alarm",
                 metric=metric,
                 threshold=threshold,
                 description=description,
-                topic=topic,
+                actions=actions,
             )
 
 
-def check_function_options(
-    checker: PropsChecker, construct_id: str, code: Any, handler: Any, options: Mapping[str, Any]
-) -> _Settings:
-    """Validate :class:`HardenedFunction` keyword arguments into ``checker`` without raising.
+@jsii.implements(cdk.IAnyProducer)
+class _WithoutReplacedPolicies:
+    """Renders the role's managed policies minus the ones HardenedFunction replaces.
 
-    For constructs that build a HardenedFunction and want one error for all their problems.
-    The returned settings are meaningful only when ``checker`` recorded no problem.
+    Evaluated at synthesis, so a managed policy added later (``insights_version=``,
+    ``role.add_managed_policy``) is kept; only AWSLambdaBasicExecutionRole and
+    AWSLambdaVPCAccessExecutionRole, whose permissions HardenedFunction grants scoped to
+    this function, are dropped.
     """
-    defaults_ = _keyword_defaults()
-    kw = {**defaults_, **{k: v for k, v in options.items() if k in defaults_}}
-    extra = {k: v for k, v in options.items() if k not in defaults_}
-    return _validate(
-        checker, construct_id=construct_id, code=code, handler=handler, function_props=extra, **kw
+
+    def __init__(self, original: Sequence[str]) -> None:
+        self._original = original
+
+    def produce(self, context: cdk.IResolveContext) -> Any:
+        resolved = context.resolve(self._original) or []
+        return [
+            arn
+            for arn in resolved
+            if not any(name in json.dumps(arn) for name in _REPLACED_MANAGED_POLICIES)
+        ]
+
+
+def _wildcard_policy(
+    scope: Construct, policy_id: str, role: iam.IRole, actions: Sequence[str]
+) -> iam.Policy:
+    return iam.Policy(
+        scope,
+        policy_id,
+        roles=[role],
+        statements=[iam.PolicyStatement(actions=list(actions), resources=["*"])],
     )
 
 
-@functools.cache
-def _keyword_defaults() -> dict[str, Any]:
-    import inspect
-
-    params = inspect.signature(HardenedFunction.__init__).parameters.values()
-    return {
-        p.name: p.default
-        for p in params
-        if p.kind is p.KEYWORD_ONLY and p.name not in ("code", "handler")
-    }
+def _attached(policy: iam.Policy) -> bool:
+    """Whether ``policy`` is attached to a role (an immutable role refuses attachments)."""
+    cfn = policy.node.default_child
+    assert isinstance(cfn, iam.CfnPolicy)
+    return bool(cdk.Stack.of(policy).resolve(cfn.roles))
 
 
-def _validate(checker: PropsChecker, *, function_props: dict[str, Any], **kw: Any) -> _Settings:
-    """Check every keyword argument into ``checker``; return the resolved settings."""
-    construct_id = kw["construct_id"]
+def _replace_managed_policies(role: iam.IRole, path: str) -> None:
+    cfn_role = role.node.default_child
+    if not isinstance(cfn_role, iam.CfnRole):  # pragma: no cover (aws-cdk-lib always has one)
+        return
+    cfn_role.managed_policy_arns = cdk.Token.as_list(
+        cdk.Lazy.uncached_any(
+            _WithoutReplacedPolicies(cfn_role.managed_policy_arns or []), omit_empty_array=True
+        )
+    )
+    cfn_role.description = f"Execution role of {path} (best-lambda HardenedFunction)"
+
+
+def _immutable_role_message(path: str, plan: _Plan, log_group: logs.ILogGroup) -> str:
+    needs = [
+        f"logs:CreateLogStream and logs:PutLogEvents on its log group "
+        f"({log_group.node.path if log_group.node.scope else 'the log group'})",
+        "xray:PutTraceSegments and xray:PutTelemetryRecords on '*'",
+    ]
+    if plan.has_async_dlq:
+        needs.append("sqs:SendMessage on its dead-letter queue")
+    if plan.vpc:
+        needs.append(", ".join(_ENI_ACTIONS) + " on '*'")
+    if plan.secrets:
+        needs.append(
+            "read access (secretsmanager:GetSecretValue / ssm:GetParameter and kms:Decrypt) "
+            f"to {', '.join(sorted(plan.secrets))}"
+        )
+    return (
+        f"{path} runs as an immutable role: best-lambda attached no policy to it. The role "
+        "itself must allow: " + "; ".join(needs) + "."
+    )
+
+
+# -- validation and planning (pure: nothing is created here) ------------------------------
+def check_function_options(
+    checker: PropsChecker,
+    scope: Construct,
+    construct_id: str,
+    options: Mapping[str, Any],
+    *,
+    also_known: Sequence[str] = (),
+) -> _Plan:
+    """Validate :class:`HardenedFunction` keyword arguments into ``checker`` without raising.
+
+    For constructs that build a HardenedFunction and want one error for all their problems:
+    an unknown keyword is matched against the function's props and ``also_known`` (the
+    construct's own) for "did you mean". The returned plan is meaningful only when
+    ``checker`` recorded no problem.
+    """
+    known = {k: v for k, v in options.items() if k in FUNCTION_PROPS}
+    unknown = {k: v for k, v in options.items() if k not in FUNCTION_PROPS}
+    return _validate(checker, scope, construct_id, known, unknown, also_known)
+
+
+def _plan(
+    scope: Construct, construct_id: str, given: Mapping[str, Any], unknown: Mapping[str, Any]
+) -> _Plan:
+    checker = PropsChecker("HardenedFunction", str(construct_id))
+    plan = _validate(checker, scope, construct_id, given, unknown, ())
+    checker.raise_if_any()
+    return plan
+
+
+def _validate(
+    checker: PropsChecker,
+    scope: Construct,
+    construct_id: str,
+    given: Mapping[str, Any],
+    unknown: Mapping[str, Any],
+    also_known: Sequence[str],
+) -> _Plan:
     if not isinstance(construct_id, str) or not construct_id:
         checker.add("construct_id", construct_id, "expected a non-empty str")
-    if not isinstance(kw["code"], lambda_.Code):
-        checker.add(
-            "code", kw["code"], "expected aws_lambda.Code, e.g. Code.from_asset('src/my_function')"
-        )
-    handler = kw["handler"]
-    if not isinstance(handler, str) or not handler.strip():
-        checker.add("handler", handler, "expected a non-empty str such as 'app.handler'")
+    v = checker.check_table(
+        FUNCTION_PROPS,
+        given,
+        unknown=unknown,
+        also_known=also_known,
+        construct=checker.construct_type,
+    )
 
-    runtime = kw["runtime"] if kw["runtime"] is not None else newest_python_runtime()
-    if not isinstance(runtime, lambda_.Runtime):
-        checker.add("runtime", runtime, "expected aws_lambda.Runtime, e.g. Runtime.PYTHON_3_13")
-    elif runtime.name == lambda_.Runtime.FROM_IMAGE.name:
+    runtime = v.get("runtime")
+    runtime_is_default = given.get("runtime") is None
+    if runtime is None:
+        runtime = default_runtime()
+    _check_runtime(checker, runtime, given.get("code"), v.get("layers") or [])
+
+    json_logs, app_level, system_level = _logging(checker, v, given)
+    retention = _log_retention(checker, v, given)
+    async_kwargs, create_dlq, has_async_dlq, synchronous = _async(checker, v, given)
+    environment, secrets, env_warning = _environment(
+        checker, scope, construct_id, v, given, app_level
+    )
+    _network(checker, v, given)
+    if given.get("create_alarms") is False and given.get("alarm_topic") is not None:
+        checker.add(
+            "alarm_topic + create_alarms",
+            given["alarm_topic"],
+            "contradictory: create_alarms=False creates no alarm for alarm_topic to receive",
+        )
+
+    timeout_s = v.get("timeout", defaults.TIMEOUT_SECONDS)
+    kwargs: dict[str, Any] = {
+        "code": given.get("code"),
+        "handler": given.get("handler"),
+        "runtime": runtime,
+        "architecture": v.get("architecture") or lambda_.Architecture.ARM_64,
+        "timeout": cdk.Duration.seconds(timeout_s),
+        "memory_size": v.get("memory_size", defaults.MEMORY_MB),
+        "logging_format": lambda_.LoggingFormat.JSON if json_logs else lambda_.LoggingFormat.TEXT,
+        "recursive_loop": lambda_.RecursiveLoop.TERMINATE,
+        **async_kwargs,
+    }
+    if app_level is not None:
+        kwargs["application_log_level_v2"] = app_level
+        kwargs["system_log_level_v2"] = system_level
+    if environment:
+        kwargs["environment"] = environment
+    for name in ("role", "log_group", "reserved_concurrent_executions"):
+        if name in v:
+            kwargs[name] = given[name]
+    for prop in FUNCTION_PROPS:
+        if prop.passthrough and prop.name in v:
+            kwargs[prop.name] = given[prop.name]
+    return _Plan(
+        function_kwargs=kwargs,
+        runtime_is_default=runtime_is_default,
+        timeout_s=timeout_s,
+        json_logs=json_logs,
+        app_level=app_level,
+        system_level=system_level,
+        log_group=v.get("log_group"),
+        retention=retention,
+        role_given="role" in v,
+        create_dlq=create_dlq,
+        has_async_dlq=has_async_dlq,
+        async_configured=bool(async_kwargs),
+        on_failure="on_failure" in v,
+        synchronous=synchronous,
+        vpc="vpc" in v,
+        secrets=secrets,
+        create_alarms=v.get("create_alarms", True),
+        alarm_topic=v.get("alarm_topic"),
+        environment_warning=env_warning,
+    )
+
+
+def _check_runtime(
+    checker: PropsChecker, runtime: lambda_.Runtime, code: Any, layers: Sequence[Any]
+) -> None:
+    name = runtime.name
+    if name == lambda_.Runtime.FROM_IMAGE.name:
         checker.add(
             "runtime",
             runtime,
             "container images are not supported; use aws_lambda.DockerImageFunction",
         )
-    else:
-        deprecated = runtimes.deprecation_date(runtime.name)
-        if deprecated is not None and deprecated <= _dt.datetime.now(_dt.UTC).date():
+        return
+    deprecated = runtimes.deprecation_date(name)
+    if deprecated is not None and deprecated <= _dt.datetime.now(_dt.UTC).date():
+        checker.add(
+            "runtime",
+            runtime,
+            f"was deprecated on {deprecated.isoformat()} and gets no security patches "
+            f"(BestLambda-RuntimeSupported); use {defaults.RUNTIME} or another supported runtime",
+        )
+    if isinstance(code, lambda_.InlineCode) and not runtime.supports_inline_code:
+        checker.add(
+            "code + runtime",
+            runtime,
+            f"{name} does not support inline code; use Code.from_asset(...)",
+        )
+    for position, layer in enumerate(layers):
+        compatible = layer.compatible_runtimes
+        if not compatible:
+            continue
+        names = [r.name for r in compatible]
+        if name not in names:
+            where = layer.node.path if layer.node.scope is not None else layer.layer_version_arn
             checker.add(
-                "runtime",
+                f"layers[{position}] + runtime",
                 runtime,
-                f"was deprecated on {deprecated.isoformat()} and gets no security "
-                f"patches (BestLambda-RuntimeSupported); use "
-                f"{newest_python_runtime().name} or another supported runtime",
+                f"layer {where} declares compatible_runtimes {names}; use one of them "
+                "or a layer built for this runtime",
             )
-
-    architecture = kw["architecture"] or lambda_.Architecture.ARM_64
-    if not isinstance(architecture, lambda_.Architecture):
-        checker.add("architecture", architecture, "expected aws_lambda.Architecture")
-
-    timeout_s = defaults.TIMEOUT_SECONDS
-    if kw["timeout"] is not None:
-        timeout_s = (
-            checker.seconds("timeout", kw["timeout"], *limits.TIMEOUT_SECONDS, "AWS Lambda limit")
-            or timeout_s
-        )
-    memory_mb = defaults.MEMORY_MB
-    if kw["memory_size"] is not None:
-        memory_mb = (
-            checker.integer(
-                "memory_size", kw["memory_size"], *limits.MEMORY_MB, "MB, AWS Lambda limit"
-            )
-            or memory_mb
-        )
-
-    if kw["tracing"] is not None:
-        checker.one_of(
-            "tracing",
-            kw["tracing"],
-            [lambda_.Tracing.ACTIVE],
-            "active X-Ray tracing is an error-level practice, BestLambda-TracingActive",
-        )
-    if kw["recursive_loop"] is not None:
-        checker.one_of(
-            "recursive_loop",
-            kw["recursive_loop"],
-            [lambda_.RecursiveLoop.TERMINATE],
-            "letting a recursive loop run is an error-level practice, BestLambda-RecursiveLoop",
-        )
-
-    json_logs, app_level, system_level = _logging(checker, kw)
-    retention = _log_group(checker, kw)
-    create_dlq, async_config = _async(checker, kw)
-    environment = _environment(checker, kw, app_level)
-    _secrets(checker, kw["secrets"], kw["environment"] or {})
-
-    if kw["reserved_concurrent_executions"] is not None:
-        checker.integer(
-            "reserved_concurrent_executions",
-            kw["reserved_concurrent_executions"],
-            1,
-            None,
-            "0 would stop the function from ever running",
-        )
-    if kw["role"] is not None:
-        checker.check_interface(
-            "role", kw["role"], ["role_arn", "grant_principal"], "aws_iam.IRole"
-        )
-    if kw["vpc"] is not None:
-        checker.check_interface("vpc", kw["vpc"], ["vpc_id", "select_subnets"], "aws_ec2.IVpc")
-    if kw["alarm_topic"] is not None:
-        checker.check_interface("alarm_topic", kw["alarm_topic"], ["topic_arn"], "aws_sns.ITopic")
-    for flag in ("create_alarms", "powertools_environment"):
-        checker.check_type(flag, kw[flag], bool, "bool")
-
-    _function_props(checker, function_props)
-    return _Settings(
-        runtime=runtime,
-        architecture=architecture,
-        timeout_s=timeout_s,
-        memory_mb=memory_mb,
-        json_logs=json_logs,
-        app_level=app_level,
-        system_level=system_level,
-        retention=retention,
-        create_dlq=create_dlq,
-        async_config=async_config,
-        environment=environment,
-    )
 
 
 def _logging(
-    checker: PropsChecker, kw: dict[str, Any]
+    checker: PropsChecker, v: Mapping[str, Any], given: Mapping[str, Any]
 ) -> tuple[bool, lambda_.ApplicationLogLevel | None, lambda_.SystemLogLevel | None]:
-    fmt = kw["logging_format"]
-    if fmt is not None and not isinstance(fmt, lambda_.LoggingFormat):
-        checker.add("logging_format", fmt, "expected aws_lambda.LoggingFormat")
-        fmt = None
+    fmt = v.get("logging_format")
     json_logs = fmt is None or fmt == lambda_.LoggingFormat.JSON
-    app, system = kw["application_log_level_v2"], kw["system_log_level_v2"]
-    for prop, value, enum_type in (
-        ("application_log_level_v2", app, lambda_.ApplicationLogLevel),
-        ("system_log_level_v2", system, lambda_.SystemLogLevel),
-    ):
-        if value is not None and not isinstance(value, enum_type):
-            checker.add(prop, value, f"expected aws_lambda.{enum_type.__name__}")
-        elif value is not None and not json_logs:
-            checker.add(
-                f"{prop} + logging_format",
-                value,
-                "log levels need logging_format=LoggingFormat.JSON (Lambda applies them "
-                "to JSON logs only)",
-            )
     if not json_logs:
+        for prop in ("application_log_level_v2", "system_log_level_v2"):
+            if given.get(prop) is not None:
+                checker.add(
+                    f"{prop} + logging_format",
+                    given[prop],
+                    "log levels need logging_format=LoggingFormat.JSON (Lambda applies them "
+                    "to JSON logs only)",
+                )
         return False, None, None
     app_level = (
-        app
-        if isinstance(app, lambda_.ApplicationLogLevel)
-        else lambda_.ApplicationLogLevel[defaults.APPLICATION_LOG_LEVEL]
+        v.get("application_log_level_v2")
+        or lambda_.ApplicationLogLevel[defaults.APPLICATION_LOG_LEVEL]
     )
-    system_level = (
-        system
-        if isinstance(system, lambda_.SystemLogLevel)
-        else lambda_.SystemLogLevel[defaults.SYSTEM_LOG_LEVEL]
-    )
+    system_level = v.get("system_log_level_v2") or lambda_.SystemLogLevel[defaults.SYSTEM_LOG_LEVEL]
     return True, app_level, system_level
 
 
-def _log_group(checker: PropsChecker, kw: dict[str, Any]) -> logs.RetentionDays | None:
-    group, retention = kw["log_group"], kw["log_retention"]
-    if group is not None:
-        checker.check_interface(
-            "log_group", group, ["log_group_name", "grant_write"], "aws_logs.ILogGroup"
-        )
-        if retention is not None:
+def _log_retention(
+    checker: PropsChecker, v: Mapping[str, Any], given: Mapping[str, Any]
+) -> logs.RetentionDays | None:
+    if given.get("log_group") is not None:
+        if given.get("log_retention") is not None:
             checker.add(
                 "log_retention + log_group",
-                retention,
-                "set the retention on the log group you pass; log_retention applies "
-                "only to the log group HardenedFunction creates",
+                given["log_retention"],
+                "set the retention on the log group you pass; log_retention applies only to "
+                "the log group HardenedFunction creates",
             )
         return None
-    if retention is None:
-        return logs.RetentionDays.ONE_MONTH
-    if not isinstance(retention, logs.RetentionDays):
-        checker.add("log_retention", retention, "expected aws_logs.RetentionDays")
-    elif retention == logs.RetentionDays.INFINITE:
+    retention: logs.RetentionDays = (
+        v.get("log_retention") or logs.RetentionDays[defaults.LOG_RETENTION]
+    )
+    return retention
+
+
+_ASYNC_PROPS = ("dead_letter_queue", "on_failure", "on_success", "retry_attempts", "max_event_age")
+
+
+def _async(
+    checker: PropsChecker, v: Mapping[str, Any], given: Mapping[str, Any]
+) -> tuple[dict[str, Any], bool, bool, bool]:
+    """Async invocation settings: (kwargs, create a DLQ, has a DLQ, declared synchronous)."""
+    enabled = given.get("dead_letter_queue_enabled")
+    queue, on_failure = given.get("dead_letter_queue"), given.get("on_failure")
+    if enabled is False:
+        for prop in _ASYNC_PROPS:
+            if given.get(prop) is not None:
+                checker.add(
+                    f"{prop} + dead_letter_queue_enabled",
+                    given[prop],
+                    "contradictory: dead_letter_queue_enabled=False declares a function "
+                    f"nothing invokes asynchronously, and {prop} configures asynchronous "
+                    "invocation; drop one",
+                )
+        return {}, False, False, True
+    if on_failure is not None and enabled is True:
         checker.add(
-            "log_retention",
-            retention,
-            "must be finite (BestLambda-LogRetention): logs kept forever cost money "
-            "forever; e.g. RetentionDays.ONE_YEAR",
+            "on_failure + dead_letter_queue_enabled",
+            on_failure,
+            "contradictory: with on_failure= failed events go to the destination and no "
+            "dead-letter queue is created; drop dead_letter_queue_enabled=True",
         )
-    return retention if isinstance(retention, logs.RetentionDays) else None
-
-
-def _async(checker: PropsChecker, kw: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
-    queue, enabled = kw["dead_letter_queue"], kw["dead_letter_queue_enabled"]
-    on_failure, on_success = kw["on_failure"], kw["on_success"]
-    if enabled is not None:
-        checker.check_type("dead_letter_queue_enabled", enabled, bool, "bool")
-    if queue is not None:
-        checker.check_interface(
-            "dead_letter_queue", queue, ["queue_arn", "grant_send_messages"], "aws_sqs.IQueue"
+    if on_failure is not None and queue is not None:
+        checker.add(
+            "on_failure + dead_letter_queue",
+            on_failure,
+            "contradictory: each failed event would be delivered twice; use one of them",
         )
-        if enabled is False:
-            checker.add(
-                "dead_letter_queue + dead_letter_queue_enabled",
-                enabled,
-                "contradictory: a dead_letter_queue was given but disabled",
-            )
-    for prop, value in (("on_failure", on_failure), ("on_success", on_success)):
-        if value is not None:
-            checker.check_interface(
-                prop, value, ["bind"], "aws_lambda.IDestination (aws_lambda_destinations)"
-            )
-    create = queue is None and on_failure is None and enabled is not False
-    handles_failures = queue is not None or on_failure is not None or create
-
-    retries = defaults.ASYNC_RETRY_ATTEMPTS
-    if kw["retry_attempts"] is not None:
-        value = checker.integer(
-            "retry_attempts",
-            kw["retry_attempts"],
-            0,
-            limits.ASYNC_MAX_RETRY_ATTEMPTS,
-            "AWS Lambda limit",
-        )
-        retries = retries if value is None else value
-    age = defaults.ASYNC_MAX_EVENT_AGE_SECONDS
-    if kw["max_event_age"] is not None:
-        age = (
-            checker.seconds(
-                "max_event_age",
-                kw["max_event_age"],
-                limits.ASYNC_MIN_EVENT_AGE_SECONDS,
-                limits.ASYNC_MAX_EVENT_AGE_SECONDS,
-                "AWS Lambda limit",
-            )
-            or age
-        )
-    explicit = any(kw[k] is not None for k in ("retry_attempts", "max_event_age"))
-    config: dict[str, Any] = {}
-    if handles_failures or explicit or on_success is not None:
-        config = {"retry_attempts": retries, "max_event_age": cdk.Duration.seconds(age)}
-        if on_failure is not None:
-            config["on_failure"] = on_failure
-        if on_success is not None:
-            config["on_success"] = on_success
-    return create, config
+    create = queue is None and on_failure is None
+    kwargs: dict[str, Any] = {
+        "retry_attempts": v.get("retry_attempts", defaults.ASYNC_RETRY_ATTEMPTS),
+        "max_event_age": cdk.Duration.seconds(
+            v.get("max_event_age", defaults.ASYNC_MAX_EVENT_AGE_SECONDS)
+        ),
+    }
+    for prop in ("on_failure", "on_success", "dead_letter_queue"):
+        if prop in v:
+            kwargs[prop] = given[prop]
+    if create:
+        kwargs["dead_letter_queue_enabled"] = True
+    return kwargs, create, create or queue is not None, False
 
 
 def _environment(
-    checker: PropsChecker, kw: dict[str, Any], app_level: lambda_.ApplicationLogLevel | None
-) -> dict[str, str]:
-    given = kw["environment"]
-    if given is None:
-        given = {}
-    elif not isinstance(given, Mapping):
-        checker.add("environment", given, "expected a dict of str to str")
-        given = {}
-    env: dict[str, str] = {}
-    for key, value in given.items():
+    checker: PropsChecker,
+    scope: Construct,
+    construct_id: str,
+    v: Mapping[str, Any],
+    given: Mapping[str, Any],
+    app_level: lambda_.ApplicationLogLevel | None,
+) -> tuple[dict[str, str], dict[str, Any], str | None]:
+    """The environment Lambda will receive, the secrets to grant, and a size warning."""
+    env: dict[str, str] = dict(v.get("environment") or {})
+    for key, value in env.items():
         prop = f"environment[{key!r}]"
-        if not isinstance(key, str) or not _ENV_KEY.match(key):
+        if key in limits.RESERVED_ENVIRONMENT_KEYS:
             checker.add(
-                prop,
-                value,
-                "keys must start with a letter and contain only letters, "
-                "digits and '_' (Lambda rule)",
+                prop, value, "is reserved by Lambda and cannot be set", rendered="<redacted>"
             )
-        elif key in limits.RESERVED_ENVIRONMENT_KEYS:
-            checker.add(prop, value, "is reserved by Lambda and cannot be set")
-        if not isinstance(value, str):
-            checker.add(prop, value, "expected str (Lambda environment values are strings)")
-            continue
-        reason = secret_reason(str(key), value)
+        reason = secret_reason(key, value)
         if reason:
             checker.add(
                 prop,
                 "<redacted>",
-                f"looks like a literal secret: {reason}. Store it in "
-                "Secrets Manager or SSM and pass it with secrets={...} "
-                "(BestLambda-NoSecretsInEnv)",
+                f"looks like a literal secret: {reason}. Store it in Secrets Manager or SSM "
+                "and pass it with secrets={...} (BestLambda-NoSecretsInEnv)",
                 rendered="<redacted>",
             )
-        env[str(key)] = value
-
-    if kw["powertools_environment"] is True:
-        service = kw["service_name"]
-        namespace = kw["metrics_namespace"]
-        if service is not None and (not isinstance(service, str) or not service.strip()):
-            checker.add("service_name", service, "expected a non-empty str")
-            service = None
-        if namespace is not None and (
-            not isinstance(namespace, str)
-            or not _NAMESPACE.match(namespace)
-            or namespace.startswith("AWS/")
-        ):
-            checker.add(
-                "metrics_namespace",
-                namespace,
-                "expected 1-255 characters of letters, digits and . - _ / # : space, "
-                "not starting with 'AWS/' (CloudWatch rule)",
-            )
-            namespace = None
-        for var, chosen in (
-            ("POWERTOOLS_SERVICE_NAME", service),
-            ("POWERTOOLS_METRICS_NAMESPACE", namespace),
+    set_by_us: set[str] = set()
+    powertools = given.get("powertools_environment") is not False
+    if not powertools:
+        for prop in ("service_name", "metrics_namespace"):
+            if given.get(prop) is not None:
+                checker.add(
+                    f"{prop} + powertools_environment",
+                    given[prop],
+                    "contradictory: powertools_environment=False sets no Powertools "
+                    f"variable, so {prop} would be ignored",
+                )
+    else:
+        service = v.get("service_name")
+        namespace = v.get("metrics_namespace")
+        for var, chosen, prop in (
+            ("POWERTOOLS_SERVICE_NAME", service, "service_name"),
+            ("POWERTOOLS_METRICS_NAMESPACE", namespace, "metrics_namespace"),
         ):
             if chosen is not None and var in env and env[var] != chosen:
                 checker.add(
                     f"environment[{var!r}]",
                     env[var],
-                    f"contradicts {'service_name' if 'SERVICE' in var else 'metrics_namespace'}"
-                    f"={chosen!r}; set one of them",
+                    f"contradicts {prop}={chosen!r}; set one of them",
                 )
-        env.setdefault("POWERTOOLS_SERVICE_NAME", service or str(kw["construct_id"]))
+        env.setdefault("POWERTOOLS_SERVICE_NAME", service or str(construct_id))
+        if namespace is None:
+            stack_name = cdk.Stack.of(scope).stack_name
+            namespace = None if cdk.Token.is_unresolved(stack_name) else stack_name
         if namespace:
             env.setdefault("POWERTOOLS_METRICS_NAMESPACE", namespace)
         level = app_level.value if app_level is not None else defaults.APPLICATION_LOG_LEVEL
@@ -843,83 +989,105 @@ def _environment(
                 "records below it, so the two must agree",
             )
         env["POWERTOOLS_LOG_LEVEL"] = level
-    size = sum(len(k) + len(v) for k, v in env.items() if "${Token[" not in v)
-    if size > limits.ENVIRONMENT_MAX_BYTES:
+        set_by_us = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE"} - set(
+            v.get("environment") or {}
+        )
+        set_by_us.add("POWERTOOLS_LOG_LEVEL")
+
+    secrets: dict[str, Any] = dict(v.get("secrets") or {})
+    named = given.get("secrets")
+    given_env = given.get("environment")
+    for name in named if isinstance(named, Mapping) else {}:
+        prop = f"secrets[{name!r}]"
+        if name in limits.RESERVED_ENVIRONMENT_KEYS:
+            checker.add(prop, "...", "is reserved by Lambda and cannot be set", rendered="...")
+        elif isinstance(given_env, Mapping) and name in given_env:
+            checker.add(prop, "...", "is also set in environment=; use one of them", rendered="...")
+        elif name in set_by_us:
+            checker.add(
+                prop,
+                "...",
+                f"{name} is set by HardenedFunction (Powertools); pick another name",
+                rendered="...",
+            )
+        elif name in secrets:
+            source = secrets[name]
+            env[name] = (
+                source.secret_arn if hasattr(source, "secret_arn") else source.parameter_name
+            )
+    return env, secrets, _environment_size(checker, env)
+
+
+def _environment_size(checker: PropsChecker, env: Mapping[str, str]) -> str | None:
+    """Check Lambda's 4 KB limit on everything the function receives, in UTF-8 bytes."""
+    known = tokens = 0
+    for key, value in env.items():
+        known += len(key.encode())
+        if is_token(value) or "${Token[" in value:
+            tokens += 1
+        else:
+            known += len(value.encode())
+    limit = limits.ENVIRONMENT_MAX_BYTES
+    if known > limit:
         checker.add(
             "environment",
-            f"{size} bytes",
-            f"must total at most {limits.ENVIRONMENT_MAX_BYTES} bytes (AWS Lambda limit)",
-            rendered=f"<{size} bytes>",
+            f"{known} bytes",
+            f"everything Lambda receives (environment, secrets' references and the "
+            f"Powertools variables) must total at most {limit} bytes (AWS Lambda limit); "
+            f"this is at least {known:,} bytes" + (f" plus {tokens} {TOKEN}(s)" if tokens else ""),
+            rendered=f"<{known} bytes>",
         )
-    return env
+        return None
+    estimate = known + tokens * TOKEN_ESTIMATE_BYTES
+    if estimate > limit:
+        return (
+            f"The environment is {known:,} bytes plus {tokens} values resolved at deployment "
+            f"(estimated at {TOKEN_ESTIMATE_BYTES} bytes each): about {estimate:,} bytes, over "
+            f"Lambda's {limit}-byte limit. Deployment fails if they are that long."
+        )
+    return None
 
 
-def _secrets(checker: PropsChecker, secrets: Any, environment: Mapping[str, str]) -> None:
-    if secrets is None:
+def _network(checker: PropsChecker, v: Mapping[str, Any], given: Mapping[str, Any]) -> None:
+    vpc = v.get("vpc")
+    if vpc is None:
+        if given.get("vpc") is None:
+            for prop in (
+                "vpc_subnets",
+                "security_groups",
+                "allow_public_subnet",
+                "allow_all_outbound",
+                "allow_all_ipv6_outbound",
+                "ipv6_allowed_for_dual_stack",
+            ):
+                if given.get(prop) is not None:
+                    checker.add(
+                        f"{prop} + vpc", given[prop], f"{prop} needs vpc= (it configures the VPC)"
+                    )
         return
-    if not isinstance(secrets, Mapping):
-        checker.add("secrets", secrets, "expected a dict of env var name to ISecret/IParameter")
-        return
-    for name, source in secrets.items():
-        prop = f"secrets[{name!r}]"
-        if not isinstance(name, str) or not _ENV_KEY.match(name):
+    if "vpc_subnets" not in v and given.get("vpc_subnets") is not None:
+        return  # already reported
+    subnets = v.get("vpc_subnets")
+    selection_kwargs = subnets if isinstance(subnets, Mapping) else {}
+    try:
+        selected = (
+            vpc.select_subnets(subnets)
+            if isinstance(subnets, ec2.SubnetSelection)
+            else vpc.select_subnets(**selection_kwargs)
+        )
+        if given.get("allow_public_subnet") is True:
+            return
+        public = {s.subnet_id for s in vpc.public_subnets}
+        if any(subnet in public for subnet in selected.subnet_ids):
             checker.add(
-                prop,
-                source,
-                "keys are environment variable names: a letter, then letters, digits and '_'",
+                "vpc_subnets",
+                subnets if subnets is not None else "<default selection>",
+                "selects public subnets, where a function has no internet access; select "
+                "private subnets (SubnetType.PRIVATE_WITH_EGRESS) or pass "
+                "allow_public_subnet=True if that is what you want",
+                rendered=None if subnets is not None else "<default selection>",
             )
-        elif name in environment:
-            checker.add(prop, source, "is also set in environment=; use one of them")
-        if isinstance(source, str):
-            checker.add(
-                prop,
-                "<redacted>",
-                "a str here would be a literal secret in the "
-                "template; pass an aws_secretsmanager.ISecret or aws_ssm.IParameter",
-                rendered="<redacted>",
-            )
-        elif not (
-            implements(source, "secret_arn", "grant_read")
-            or implements(source, "parameter_name", "grant_read")
-        ):
-            checker.add(
-                prop,
-                source,
-                "expected aws_secretsmanager.ISecret or "
-                f"aws_ssm.IParameter, got {type(source).__name__}",
-            )
-
-
-@functools.cache
-def _function_prop_names() -> frozenset[str]:
-    import inspect
-
-    names = inspect.signature(lambda_.Function.__init__).parameters
-    return frozenset(n for n in names if n not in ("self", "scope", "id"))
-
-
-def _function_props(checker: PropsChecker, function_props: dict[str, Any]) -> None:
-    own = set(HardenedFunctionOptions.__annotations__) | {"code", "handler"}
-    passthrough = _function_prop_names() - own - set(_REFUSED)
-    for key, value in function_props.items():
-        if key in _REFUSED:
-            checker.add(key, value, _REFUSED[key])
-    checker.unknown_keys(
-        [k for k in function_props if k not in _REFUSED],
-        passthrough | own,
-        "HardenedFunction or aws_lambda.Function",
-    )
-    size = function_props.get("ephemeral_storage_size")
-    if size is not None:
-        if not isinstance(size, cdk.Size):
-            checker.add("ephemeral_storage_size", size, "expected aws_cdk.Size")
-        else:
-            mb = size.to_mebibytes()
-            low, high = limits.EPHEMERAL_STORAGE_MB
-            if not low <= mb <= high:
-                checker.add(
-                    "ephemeral_storage_size",
-                    size,
-                    f"must be {low} to {high} MB (AWS Lambda limit)",
-                    rendered=f"Size.mebibytes({mb:g})",
-                )
+    except RuntimeError as exc:  # aws-cdk-lib's own message, without the JavaScript stack
+        message = str(exc).split("\n", 1)[0]
+        message = re.sub(r"^@jsii/kernel\.\w+: |^\w*Error: ", "", message)
+        checker.add("vpc_subnets", subnets, f"cannot be selected in this VPC: {message}")

@@ -10,15 +10,14 @@ from typing import Any, Unpack
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
-from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from best_lambda import limits
 from best_lambda.constructs._props import PropsChecker
-from best_lambda.constructs._shared import acknowledge, alarm, secure_queue
+from best_lambda.constructs._shared import acknowledge, secure_queue
+from best_lambda.constructs.alarms import alarm, alarm_actions
 from best_lambda.constructs.hardened_function import (
     HardenedFunction,
     HardenedFunctionOptions,
@@ -26,26 +25,9 @@ from best_lambda.constructs.hardened_function import (
 )
 from best_lambda.defaults import lambda_ as lambda_defaults
 from best_lambda.defaults import sqs as defaults
+from best_lambda.defaults.sqs import ASYNC_OPTIONS, QUEUE_CONSUMER_PROPS, QUEUE_OPTIONS
 
 __all__ = ["QueueConsumer", "required_visibility_timeout"]
-
-#: HardenedFunction options about asynchronous invocation: meaningless behind the SQS poller.
-_ASYNC_OPTIONS = (
-    "dead_letter_queue",
-    "dead_letter_queue_enabled",
-    "on_failure",
-    "on_success",
-    "retry_attempts",
-    "max_event_age",
-)
-#: Options that shape the queue QueueConsumer creates; contradictory with ``queue=``.
-_QUEUE_OPTIONS = (
-    "content_based_deduplication",
-    "visibility_timeout",
-    "max_receive_count",
-    "retention_period",
-    "encryption_key",
-)
 
 
 def required_visibility_timeout(function_timeout_s: int, batching_window_s: int) -> int:
@@ -64,6 +46,7 @@ class _Plan:
     """Validated, derived numbers."""
 
     timeout_s: int
+    fifo: bool
     batch_size: int
     window_s: int
     visibility_s: int
@@ -84,46 +67,70 @@ class QueueConsumer(Construct):
     visibility timeout. The function gets no asynchronous-invoke dead-letter queue: events
     arrive through the SQS poller, and failures go to the queue's DLQ.
 
+    ``consumer.function`` is the :class:`HardenedFunction` (an ``aws_lambda.Function``):
+    ``table.grant_read_write_data(consumer.function)``.
+
     Parameters
     ----------
     scope, construct_id
         As for any construct.
-    code, handler
-        The consumer's code, as for ``aws_lambda.Function``.
-    queue
+    queue : aws_sqs.IQueue
         Adopt an existing queue instead of creating one. What can be seen of it is checked:
         a visibility timeout known to be too short, a missing dead-letter queue or a FIFO
         mismatch is refused.
-    fifo, content_based_deduplication
-        Create a FIFO queue (and FIFO DLQ). FIFO event sources take at most 10 records per
-        batch and no batching window.
-    batch_size
-        Records per invocation: default 10; up to 10,000 (standard; above 10 needs a
-        batching window of at least 1 s) or 10 (FIFO).
-    max_batching_window
-        How long Lambda gathers records before invoking; default 0; at most 5 minutes.
-    max_concurrency
-        Cap on concurrent invocations from this queue (2-1,000); must not exceed
-        ``reserved_concurrent_executions`` when both are set.
-    max_receive_count
-        Deliveries before a message moves to the DLQ; default 5 (1-1,000).
-    visibility_timeout
-        Default ``6 x timeout + max_batching_window``; a smaller value is refused.
-    retention_period
-        Source queue retention, default 4 days (the DLQ keeps messages 14 days).
-    encryption_key
+    fifo : bool
+        Create a FIFO queue (and FIFO DLQ); FIFO sources take at most 10 records per batch
+        and no batching window. Default: False.
+    content_based_deduplication : bool
+        FIFO only: deduplicate by message body.
+    batch_size : int
+        Records per invocation; above 10 needs a batching window of at least 1 s. Default:
+        10. Accepts an int from 1 to 10,000 (Lambda's limit; 10 for FIFO queues).
+    max_batching_window : aws_cdk.Duration
+        How long Lambda gathers records before invoking. Default: 0 s. Accepts a whole
+        number of seconds from 0 to 300 (Lambda limit).
+    max_concurrency : int
+        Cap on concurrent invocations from this queue; must not exceed
+        reserved_concurrent_executions. Default: not set. Accepts an int from 2 to 1,000
+        (Lambda ScalingConfig limit).
+    max_receive_count : int
+        Deliveries before a message moves to the dead-letter queue. Default: 5 (redrive to
+        an encrypted, TLS-only DLQ kept 14 days). Accepts an int from 1 to 1,000 (SQS
+        limit).
+    visibility_timeout : aws_cdk.Duration
+        The queue's visibility timeout; a value below 6 x timeout + batching window is
+        refused. Default: 6 x function timeout + max_batching_window. Accepts a whole number
+        of seconds from 0 to 43,200 (SQS limit).
+    retention_period : aws_cdk.Duration
+        How long the source queue keeps a message. Default: 4 days. Accepts a whole number
+        of seconds from 60 to 1,209,600 (SQS limit).
+    encryption_key : aws_kms.IKey
         Encrypt both queues with this KMS key instead of SSE-SQS.
-    report_batch_item_failures
-        Default True: the handler returns ``batchItemFailures`` and only those records are
-        retried.
-    filters
-        Event filtering patterns (records that match none are *deleted* from the queue).
-    message_age_sla
-        Alarm when the oldest message is older than this; default visibility timeout x
-        ``max_receive_count`` (the longest a message can legitimately be retried).
+    report_batch_item_failures : bool
+        The handler returns ``batchItemFailures`` and only those records are retried.
+        Default: True.
+    filters : list of dict of str to str
+        Event filtering patterns (``aws_lambda.FilterCriteria.filter(...)``); records that
+        match none are *deleted* from the queue. Accepts a list of a dict of a non-empty str
+        to a str.
+    message_age_sla : aws_cdk.Duration
+        Alarm when the oldest message is older than this. Default: oldest message age >=
+        visibility timeout x max_receive_count (or this SLA), DLQ depth >= 1, plus the
+        function's alarms. Accepts a whole number of seconds from 1 to 1,209,600 (at most
+        the SQS retention limit).
     **function_options
-        Every :class:`HardenedFunction` keyword argument (timeout, memory_size, environment,
-        secrets, alarm_topic, ...) except the asynchronous-invocation ones.
+        Every HardenedFunction keyword argument except those about asynchronous invocation
+        (events arrive through the SQS poller): code, handler, runtime, architecture,
+        timeout, memory_size, environment, secrets, description, function_name, tracing,
+        logging_format, application_log_level_v2, system_log_level_v2, log_group,
+        log_retention, recursive_loop, reserved_concurrent_executions, role, vpc,
+        vpc_subnets, security_groups, allow_public_subnet, allow_all_outbound,
+        allow_all_ipv6_outbound, ipv6_allowed_for_dual_stack, layers,
+        ephemeral_storage_size, alarm_topic, create_alarms, service_name, metrics_namespace,
+        powertools_environment, adot_instrumentation, code_signing_config,
+        current_version_options, durable_config, environment_encryption, events, filesystem,
+        initial_policy, insights_version, params_and_secrets, profiling, profiling_group,
+        runtime_management_mode, snap_start, tenancy_config.
 
     Raises
     ------
@@ -146,10 +153,8 @@ class QueueConsumer(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        code: lambda_.Code,
-        handler: str,
         queue: sqs.IQueue | None = None,
-        fifo: bool = False,
+        fifo: bool | None = None,
         content_based_deduplication: bool | None = None,
         batch_size: int | None = None,
         max_batching_window: cdk.Duration | None = None,
@@ -158,97 +163,83 @@ class QueueConsumer(Construct):
         visibility_timeout: cdk.Duration | None = None,
         retention_period: cdk.Duration | None = None,
         encryption_key: kms.IKey | None = None,
-        report_batch_item_failures: bool = True,
+        report_batch_item_failures: bool | None = None,
         filters: Sequence[Mapping[str, Any]] | None = None,
         message_age_sla: cdk.Duration | None = None,
         **function_options: Unpack[HardenedFunctionOptions],
     ) -> None:
+        given = {k: v for k, v in locals().items() if k in QUEUE_CONSUMER_PROPS}
         checker = PropsChecker(type(self).__name__, str(construct_id))
         options: dict[str, Any] = dict(function_options)
-        for key in _ASYNC_OPTIONS:
-            if key in options:
-                checker.add(
-                    key,
-                    options.pop(key),
-                    "does not apply: events arrive through the SQS poller, and failed "
-                    "messages go to the queue's dead-letter queue",
-                )
-        settings = check_function_options(checker, construct_id, code, handler, options)
-        plan = _plan(
-            checker,
-            settings.timeout_s,
-            options,
-            queue=queue,
-            fifo=fifo,
-            content_based_deduplication=content_based_deduplication,
-            batch_size=batch_size,
-            max_batching_window=max_batching_window,
-            max_concurrency=max_concurrency,
-            max_receive_count=max_receive_count,
-            visibility_timeout=visibility_timeout,
-            retention_period=retention_period,
-            encryption_key=encryption_key,
-            report_batch_item_failures=report_batch_item_failures,
-            filters=filters,
-            message_age_sla=message_age_sla,
+        refused = {k: options.pop(k) for k in ASYNC_OPTIONS if k in options}
+        values = checker.check_table(QUEUE_CONSUMER_PROPS, given, unknown=refused)
+        function_plan = check_function_options(
+            checker, scope, construct_id, options, also_known=QUEUE_CONSUMER_PROPS.names
         )
+        plan = _plan(checker, function_plan.timeout_s, options, values, given)
         checker.raise_if_any()
         super().__init__(scope, construct_id)
 
-        if queue is None:
-            dead_letter_queue = secure_queue(
-                self,
-                "DeadLetterQueue",
-                retention_seconds=defaults.DLQ_RETENTION_DAYS * 86_400,
-                fifo=fifo,
-                content_based_deduplication=content_based_deduplication,
-                encryption_key=encryption_key,
-            )
-            acknowledge(dead_letter_queue, "Serverless-SQSRedrivePolicy")
-            self._queue: sqs.IQueue = secure_queue(
-                self,
-                "Queue",
-                retention_seconds=plan.retention_s,
-                fifo=fifo,
-                content_based_deduplication=content_based_deduplication,
-                encryption_key=encryption_key,
-                visibility_timeout_seconds=plan.visibility_s,
-                dead_letter_queue=sqs.DeadLetterQueue(
-                    queue=dead_letter_queue, max_receive_count=plan.max_receive_count
-                ),
-            )
-            self._dead_letter_queue: sqs.IQueue | None = dead_letter_queue
-        else:
-            self._queue = queue
-            self._dead_letter_queue = plan.adopted_dlq
-
+        self._queue, self._dead_letter_queue = self._queues(plan, queue, values)
         self._function = HardenedFunction(
-            self, "Handler", code=code, handler=handler, dead_letter_queue_enabled=False, **options
+            self, "Handler", dead_letter_queue_enabled=False, **options
         )
         source_props: dict[str, Any] = {
             "batch_size": plan.batch_size,
-            "report_batch_item_failures": report_batch_item_failures,
+            "report_batch_item_failures": values.get("report_batch_item_failures", True),
         }
         if plan.window_s:
             source_props["max_batching_window"] = cdk.Duration.seconds(plan.window_s)
-        if max_concurrency is not None:
-            source_props["max_concurrency"] = max_concurrency
-        if filters:
-            source_props["filters"] = list(filters)
+        if "max_concurrency" in values:
+            source_props["max_concurrency"] = values["max_concurrency"]
+        if values.get("filters"):
+            source_props["filters"] = values["filters"]
         self._event_source = event_sources.SqsEventSource(self._queue, **source_props)
-        self._function.function.add_event_source(self._event_source)
-        for child in self._function.function.node.children:
-            if isinstance(child, lambda_.EventSourceMapping):
-                acknowledge(child, "Serverless-LambdaEventSourceMappingDestination")
+        self._function.add_event_source(self._event_source)
+        mapping_id = f"SqsEventSource:{cdk.Names.node_unique_id(self._queue.node)}"
+        acknowledge(
+            self._function.node.find_child(mapping_id),
+            "Serverless-LambdaEventSourceMappingDestination",
+        )
 
         self._alarms: dict[str, cloudwatch.Alarm] = dict(self._function.alarms)
-        if options.get("create_alarms", True):
+        if options.get("create_alarms") is not False:
             self._add_alarms(plan, options.get("alarm_topic"))
+
+    def _queues(
+        self, plan: _Plan, queue: sqs.IQueue | None, values: Mapping[str, Any]
+    ) -> tuple[sqs.IQueue, sqs.IQueue | None]:
+        if queue is not None:
+            return queue, plan.adopted_dlq
+        encryption_key: kms.IKey | None = values.get("encryption_key")
+        cbd = values.get("content_based_deduplication")
+        dead_letter_queue = secure_queue(
+            self,
+            "DeadLetterQueue",
+            retention_seconds=defaults.DLQ_RETENTION_DAYS * 86_400,
+            fifo=plan.fifo,
+            content_based_deduplication=cbd,
+            encryption_key=encryption_key,
+        )
+        acknowledge(dead_letter_queue, "Serverless-SQSRedrivePolicy")
+        created = secure_queue(
+            self,
+            "Queue",
+            retention_seconds=plan.retention_s,
+            fifo=plan.fifo,
+            content_based_deduplication=cbd,
+            encryption_key=encryption_key,
+            visibility_timeout_seconds=plan.visibility_s,
+            dead_letter_queue=sqs.DeadLetterQueue(
+                queue=dead_letter_queue, max_receive_count=plan.max_receive_count
+            ),
+        )
+        return created, dead_letter_queue
 
     # -- public surface -------------------------------------------------------------------
     @property
     def function(self) -> HardenedFunction:
-        """The consumer (``.function.function`` is the ``aws_lambda.Function``)."""
+        """The consumer, a :class:`HardenedFunction` (an ``aws_lambda.Function``)."""
         return self._function
 
     @property
@@ -275,7 +266,9 @@ class QueueConsumer(Construct):
         """
         return MappingProxyType(self._alarms)
 
-    def _add_alarms(self, plan: _Plan, topic: sns.ITopic | None) -> None:
+    def _add_alarms(self, plan: _Plan, topic: Any) -> None:
+        # The function already warned if nothing receives the alarms.
+        actions = alarm_actions(self, topic, warn=False)
         period = cdk.Duration.minutes(lambda_defaults.ALARM_PERIOD_MINUTES)
         where = self.node.path
         self._alarms["OldestMessageAge"] = alarm(
@@ -287,7 +280,7 @@ class QueueConsumer(Construct):
             threshold=plan.age_threshold_s,
             description=f"{where}: the oldest message has waited {plan.age_threshold_s} s or "
             "more; the consumer is falling behind.",
-            topic=topic,
+            actions=actions,
         )
         if self._dead_letter_queue is not None:
             self._alarms["DeadLetterQueueDepth"] = alarm(
@@ -299,58 +292,41 @@ class QueueConsumer(Construct):
                 threshold=1,
                 description=f"{where}: messages failed {plan.max_receive_count} deliveries "
                 "and wait in the dead-letter queue.",
-                topic=topic,
+                actions=actions,
             )
 
 
-def _plan(checker: PropsChecker, timeout_s: int, options: Mapping[str, Any], **kw: Any) -> _Plan:
-    """Validate the queue-side arguments and derive the numbers that must agree."""
-    queue, fifo = kw["queue"], kw["fifo"]
-    if not isinstance(fifo, bool):
-        checker.add("fifo", fifo, "expected bool")
-        fifo = False
-    for flag in ("report_batch_item_failures",):
-        checker.check_type(flag, kw[flag], bool, "bool")
-    cbd = kw["content_based_deduplication"]
-    if cbd is not None:
-        if not isinstance(cbd, bool):
-            checker.add("content_based_deduplication", cbd, "expected bool")
-        elif not fifo:
-            checker.add(
-                "content_based_deduplication", cbd, "applies only to FIFO queues; pass fifo=True"
-            )
-
-    # Batching.
-    batch_max = limits.SQS_BATCH_SIZE_FIFO_MAX if fifo else limits.SQS_BATCH_SIZE_MAX
-    batch_size = defaults.BATCH_SIZE
-    if kw["batch_size"] is not None:
-        batch_size = (
-            checker.integer(
-                "batch_size",
-                kw["batch_size"],
-                1,
-                batch_max,
-                "Lambda's limit for FIFO queues" if fifo else "Lambda's limit for standard queues",
-            )
-            or batch_size
+def _plan(
+    checker: PropsChecker,
+    timeout_s: int,
+    options: Mapping[str, Any],
+    values: Mapping[str, Any],
+    given: Mapping[str, Any],
+) -> _Plan:
+    """Check what only makes sense together; derive the numbers that must agree."""
+    fifo = bool(values.get("fifo", False))
+    if given.get("content_based_deduplication") is not None and not fifo:
+        checker.add(
+            "content_based_deduplication",
+            given["content_based_deduplication"],
+            "applies only to FIFO queues; pass fifo=True",
         )
-    window_s = defaults.BATCHING_WINDOW_SECONDS
-    if kw["max_batching_window"] is not None:
-        if fifo:
-            checker.add(
-                "max_batching_window",
-                kw["max_batching_window"],
-                "FIFO event sources take no batching window (Lambda rule)",
-            )
-        else:
-            value = checker.seconds(
-                "max_batching_window",
-                kw["max_batching_window"],
-                0,
-                limits.SQS_BATCHING_WINDOW_MAX_SECONDS,
-                "Lambda limit",
-            )
-            window_s = window_s if value is None else value
+    batch_size = values.get("batch_size", defaults.BATCH_SIZE)
+    if fifo and batch_size > limits.SQS_BATCH_SIZE_FIFO_MAX:
+        checker.add(
+            "batch_size + fifo",
+            batch_size,
+            f"FIFO event sources take at most {limits.SQS_BATCH_SIZE_FIFO_MAX} records per "
+            "batch (Lambda's limit)",
+        )
+    window_s = values.get("max_batching_window", defaults.BATCHING_WINDOW_SECONDS)
+    if fifo and given.get("max_batching_window") is not None:
+        checker.add(
+            "max_batching_window + fifo",
+            given["max_batching_window"],
+            "FIFO event sources take no batching window (Lambda rule)",
+        )
+        window_s = 0
     if not fifo and batch_size > limits.SQS_BATCH_SIZE_WITHOUT_WINDOW_MAX and window_s < 1:
         checker.add(
             "batch_size + max_batching_window",
@@ -358,66 +334,48 @@ def _plan(checker: PropsChecker, timeout_s: int, options: Mapping[str, Any], **k
             "a batch size above 10 needs max_batching_window of at least "
             "Duration.seconds(1) (Lambda rule)",
         )
-
-    # Concurrency.
-    max_concurrency = kw["max_concurrency"]
-    if max_concurrency is not None:
-        value = checker.integer(
-            "max_concurrency",
+    max_concurrency = values.get("max_concurrency")
+    reserved = options.get("reserved_concurrent_executions")
+    if max_concurrency is not None and isinstance(reserved, int) and max_concurrency > reserved:
+        checker.add(
+            "max_concurrency + reserved_concurrent_executions",
             max_concurrency,
-            *limits.SQS_MAX_CONCURRENCY,
-            "Lambda ScalingConfig limit",
+            f"must not exceed reserved_concurrent_executions={reserved}: the poller "
+            "ignores reserved concurrency, so the excess would only be throttled "
+            "and retried into the dead-letter queue",
         )
-        reserved = options.get("reserved_concurrent_executions")
-        if value is not None and isinstance(reserved, int) and value > reserved:
-            checker.add(
-                "max_concurrency + reserved_concurrent_executions",
-                value,
-                f"must not exceed reserved_concurrent_executions={reserved}: the poller "
-                "ignores reserved concurrency, so the excess would only be throttled "
-                "and retried into the dead-letter queue",
-            )
 
-    # The queue itself.
     required = required_visibility_timeout(timeout_s, window_s)
     visibility_s = required
-    max_receive = defaults.MAX_RECEIVE_COUNT
-    retention_s = defaults.SOURCE_RETENTION_DAYS * 86_400
+    max_receive = values.get("max_receive_count", defaults.MAX_RECEIVE_COUNT)
+    retention_s = values.get("retention_period", defaults.SOURCE_RETENTION_DAYS * 86_400)
     adopted_dlq: sqs.IQueue | None = None
-    if queue is not None:
-        for key in _QUEUE_OPTIONS:
-            if kw[key] is not None:
+    queue = values.get("queue")
+    if given.get("queue") is not None:
+        for key in QUEUE_OPTIONS:
+            if given.get(key) is not None:
                 checker.add(
                     f"{key} + queue",
-                    kw[key],
+                    given[key],
                     "applies only to the queue QueueConsumer creates; configure the "
                     "queue you pass instead",
                 )
-        if checker.check_interface(
-            "queue", queue, ["queue_arn", "grant_consume_messages"], "aws_sqs.IQueue"
-        ):
+        if queue is not None:
             adopted_dlq, visibility_s, max_receive = _inspect_adopted(
                 checker, queue, fifo=fifo, required=required
             )
     else:
-        if kw["visibility_timeout"] is not None:
-            value = checker.seconds(
+        chosen = values.get("visibility_timeout")
+        if chosen is not None and chosen < required:
+            checker.add(
                 "visibility_timeout",
-                kw["visibility_timeout"],
-                0,
-                limits.SQS_VISIBILITY_TIMEOUT_MAX_SECONDS,
-                "SQS limit",
+                given["visibility_timeout"],
+                f"must be at least Duration.seconds({required}): 6 x the function's "
+                f"{timeout_s} s timeout + the {window_s} s batching window, or messages "
+                "reappear while still being processed",
             )
-            if value is not None and value < required:
-                checker.add(
-                    "visibility_timeout",
-                    kw["visibility_timeout"],
-                    f"must be at least Duration.seconds({required}): 6 x the "
-                    f"function's {timeout_s} s timeout + the {window_s} s batching "
-                    "window, or messages reappear while still being processed",
-                )
-            elif value is not None:
-                visibility_s = value
+        elif chosen is not None:
+            visibility_s = chosen
         if required > limits.SQS_VISIBILITY_TIMEOUT_MAX_SECONDS:
             checker.add(
                 "timeout",
@@ -426,52 +384,10 @@ def _plan(checker: PropsChecker, timeout_s: int, options: Mapping[str, Any], **k
                 f"{limits.SQS_VISIBILITY_TIMEOUT_MAX_SECONDS} s maximum",
                 rendered=f"Duration.seconds({timeout_s})",
             )
-        if kw["max_receive_count"] is not None:
-            max_receive = (
-                checker.integer(
-                    "max_receive_count",
-                    kw["max_receive_count"],
-                    *limits.SQS_MAX_RECEIVE_COUNT,
-                    "SQS limit",
-                )
-                or max_receive
-            )
-        if kw["retention_period"] is not None:
-            retention_s = (
-                checker.seconds(
-                    "retention_period",
-                    kw["retention_period"],
-                    *limits.SQS_RETENTION_SECONDS,
-                    "SQS limit",
-                )
-                or retention_s
-            )
-        if kw["encryption_key"] is not None:
-            checker.check_interface(
-                "encryption_key", kw["encryption_key"], ["key_arn"], "aws_kms.IKey"
-            )
-    filters = kw["filters"]
-    if filters is not None and (not isinstance(filters, Sequence) or isinstance(filters, str)):
-        checker.add(
-            "filters",
-            filters,
-            "expected a list of filter patterns (aws_lambda.FilterCriteria.filter(...))",
-        )
-
-    age_threshold_s = visibility_s * max_receive
-    if kw["message_age_sla"] is not None:
-        age_threshold_s = (
-            checker.seconds(
-                "message_age_sla",
-                kw["message_age_sla"],
-                1,
-                limits.SQS_RETENTION_SECONDS[1],
-                "at most the SQS retention limit",
-            )
-            or age_threshold_s
-        )
+    age_threshold_s = values.get("message_age_sla", visibility_s * max_receive)
     return _Plan(
         timeout_s=timeout_s,
+        fifo=fifo,
         batch_size=batch_size,
         window_s=window_s,
         visibility_s=visibility_s,

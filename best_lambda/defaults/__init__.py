@@ -1,8 +1,9 @@
 """best-lambda's opinions: every default value, with the reason it was chosen.
 
-One module per service. Each default is a :class:`Default` record so that the README's
-defaults table is generated from the code (and a test fails when it drifts). Facts such as
-AWS limits live in :mod:`best_lambda.limits`, not here.
+One module per service declares the keyword arguments of the constructs built on it
+(:class:`~best_lambda.props.PropTable`), each default with its reason and source, so that
+validation, the README's defaults table and the docstrings all come from one place (and a
+test fails when they drift). Facts such as AWS limits live in :mod:`best_lambda.limits`.
 
 Changing a default changes users' templates: it is a breaking change that needs a
 CHANGELOG entry.
@@ -12,12 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Default", "all_defaults"]
+from best_lambda.props import PropTable
+
+__all__ = ["Default", "all_defaults", "all_tables"]
 
 
 @dataclass(frozen=True)
 class Default:
-    """One documented default.
+    """One row of the README defaults table.
 
     Parameters
     ----------
@@ -37,8 +40,18 @@ class Default:
     reason: str
 
 
-def all_defaults() -> tuple[Default, ...]:
-    """Every documented default, in README order."""
+def all_tables() -> tuple[PropTable, ...]:
+    """Every construct's declared props, in README order (each construct's own props only)."""
     from best_lambda.defaults import lambda_, sqs
 
-    return lambda_.DEFAULTS + sqs.DEFAULTS
+    return (lambda_.FUNCTION_PROPS, sqs.QUEUE_CONSUMER_PROPS)
+
+
+def all_defaults() -> tuple[Default, ...]:
+    """Every documented default (a declared prop with a reason), in README order."""
+    return tuple(
+        Default(table.construct, prop.name, prop.default_text, prop.reason)
+        for table in all_tables()
+        for prop in table
+        if prop.reason
+    )

@@ -83,14 +83,19 @@ class TestDefaults:
         assert props["RecursiveLoop"] == "Terminate"
 
     def test_json_logs_to_own_log_group_with_finite_retention(self, template):
+        """With aws-cdk-lib's @aws-cdk/aws-lambda:useCdkManagedLogGroup flag (cdk.json), the
+        function's standard /aws/lambda/<name> group is kept and given a retention."""
         props = function_props(template)
-        ((group_id, group),) = resources(template, "AWS::Logs::LogGroup").items()
-        assert group["Properties"]["RetentionInDays"] == 30
+        function_id = next(iter(resources(template, "AWS::Lambda::Function")))
+        ((_, group),) = resources(template, "AWS::Logs::LogGroup").items()
+        assert group["Properties"] == {
+            "LogGroupName": {"Fn::Join": ["", ["/aws/lambda/", {"Ref": function_id}]]},
+            "RetentionInDays": 30,
+        }
         assert props["LoggingConfig"] == {
             "LogFormat": "JSON",
             "ApplicationLogLevel": "INFO",
             "SystemLogLevel": "INFO",
-            "LogGroup": {"Ref": group_id},
         }
 
     def test_encrypted_tls_only_dead_letter_queue(self, template):
@@ -180,10 +185,12 @@ class TestDefaults:
 
 def test_exposes_what_it_built(stack: cdk.Stack):
     fn = build(stack)
-    assert isinstance(fn.function, lambda_.Function)
+    assert isinstance(fn, lambda_.Function)
     assert isinstance(fn.role, iam.Role)
     assert isinstance(fn.log_group, logs.LogGroup)
+    assert fn.log_group.node.path == "Test/Fn/LogGroup"
     assert isinstance(fn.dead_letter_queue, sqs.Queue)
+    assert fn.node.default_child.node.path == "Test/Fn/Resource"
     assert sorted(fn.alarms) == [
         "DeadLetterErrors",
         "DeadLetterQueueDepth",
@@ -196,18 +203,24 @@ def test_exposes_what_it_built(stack: cdk.Stack):
 
 
 def test_logical_ids_are_stable(stack: cdk.Stack):
-    """Logical IDs are public API: changing one replaces users' resources."""
+    """Logical IDs are public API: changing one replaces users' resources.
+
+    The function and its EventInvokeConfig moved from ``Orders/Function/...`` to
+    ``Orders/...`` when HardenedFunction became an ``aws_lambda.Function`` (CHANGELOG);
+    everything else kept its ID.
+    """
     build(stack, "Orders")
     assert sorted(template_of(stack)["Resources"]) == [
+        "OrdersA9B65338",
         "OrdersDeadLetterErrorsAlarmD8F0E55A",
         "OrdersDeadLetterQueueA73944CE",
         "OrdersDeadLetterQueueDepthAlarm36E00AFF",
         "OrdersDeadLetterQueuePolicyBDB38C9A",
         "OrdersDurationAlarm81A6F3FB",
         "OrdersErrorsAlarmA1BB1C61",
-        "OrdersFunction520DBA95",
-        "OrdersFunctionEventInvokeConfig2873DB3C",
+        "OrdersEventInvokeConfig3D7AE780",
         "OrdersLogGroupE26395F1",
+        "OrdersLogsPolicy36A10199",
         "OrdersServiceRoleDefaultPolicy973CB326",
         "OrdersServiceRoleF2087E22",
         "OrdersThrottlesAlarm7519FA31",

@@ -28,14 +28,15 @@ def problems_of(stack: cdk.Stack, **kwargs: Any) -> list[str]:
     [
         (
             {"fifo": True, "max_batching_window": cdk.Duration.seconds(1)},
-            "max_batching_window=Duration.seconds(1): FIFO event sources take no batching window",
+            "max_batching_window + fifo=Duration.seconds(1): FIFO event sources take no batching "
+            "window",
         ),
         (
             {"fifo": True, "batch_size": 11},
-            "batch_size=11: must be from 1 to 10 (Lambda's limit for FIFO queues)",
+            "batch_size + fifo=11: FIFO event sources take at most 10 records per batch",
         ),
-        ({"batch_size": 0}, "batch_size=0: must be from 1 to 10000"),
-        ({"batch_size": 10_001}, "batch_size=10001: must be from 1 to 10000"),
+        ({"batch_size": 0}, "batch_size=0: must be an int from 1 to 10,000"),
+        ({"batch_size": 10_001}, "batch_size=10001: must be an int from 1 to 10,000"),
         (
             {"batch_size": 50},
             "batch_size + max_batching_window=50: a batch size above 10 needs "
@@ -46,14 +47,14 @@ def problems_of(stack: cdk.Stack, **kwargs: Any) -> list[str]:
             "max_batching_window=Duration.minutes(6): must be a whole number of seconds from 0 "
             "to 300",
         ),
-        ({"max_concurrency": 1}, "max_concurrency=1: must be from 2 to 1000"),
-        ({"max_concurrency": 1001}, "max_concurrency=1001: must be from 2 to 1000"),
+        ({"max_concurrency": 1}, "max_concurrency=1: must be an int from 2 to 1,000"),
+        ({"max_concurrency": 1001}, "max_concurrency=1001: must be an int from 2 to 1,000"),
         (
             {"max_concurrency": 20, "reserved_concurrent_executions": 10},
             "max_concurrency + reserved_concurrent_executions=20: must not exceed "
             "reserved_concurrent_executions=10",
         ),
-        ({"max_receive_count": 0}, "max_receive_count=0: must be from 1 to 1000"),
+        ({"max_receive_count": 0}, "max_receive_count=0: must be an int from 1 to 1,000"),
         (
             {"visibility_timeout": cdk.Duration.seconds(59)},
             "visibility_timeout=Duration.seconds(59): must be at least Duration.seconds(60)",
@@ -66,20 +67,26 @@ def problems_of(stack: cdk.Stack, **kwargs: Any) -> list[str]:
             },
             "visibility_timeout=Duration.minutes(3): must be at least Duration.seconds(190)",
         ),
-        ({"visibility_timeout": cdk.Duration.hours(13)}, "from 0 to 43200 (SQS limit)"),
+        ({"visibility_timeout": cdk.Duration.hours(13)}, "from 0 to 43,200 (SQS limit)"),
         (
             {"retention_period": cdk.Duration.days(15)},
             "retention_period=Duration.days(15): must be a whole number of seconds from 60 to "
-            "1209600",
+            "1,209,600",
         ),
         (
             {"content_based_deduplication": True},
             "content_based_deduplication=True: applies only to FIFO queues",
         ),
         ({"fifo": "yes"}, "fifo='yes': expected bool"),
-        ({"report_batch_item_failures": None}, "report_batch_item_failures=None: expected bool"),
+        ({"report_batch_item_failures": "no"}, "report_batch_item_failures='no': expected bool"),
+        (
+            {"batch_sise": 5},
+            "batch_sise=...: is not a keyword argument of QueueConsumer; did you mean "
+            "'batch_size'?",
+        ),
         ({"encryption_key": "alias/aws/sqs"}, "expected aws_kms.IKey"),
         ({"filters": "body.kind = order"}, "filters='body.kind = order': expected a list"),
+        ({"filters": [{"pattern": 5}]}, "filters[0]['pattern']=5: expected str, got int"),
         ({"message_age_sla": cdk.Duration.seconds(0)}, "message_age_sla=Duration.seconds(0)"),
         ({"dead_letter_queue_enabled": True}, "dead_letter_queue_enabled=True: does not apply"),
         (
@@ -95,7 +102,7 @@ def problems_of(stack: cdk.Stack, **kwargs: Any) -> list[str]:
             {"timeout": cdk.Duration.minutes(20)},
             "timeout=Duration.minutes(20): must be a whole number of seconds from 1 to 900",
         ),
-        ({"memory_size": 64}, "memory_size=64: must be from 128 to 10240"),
+        ({"memory_size": 64}, "memory_size=64: must be an int from 128 to 10,240"),
         (
             {"environment": {"API_KEY": "sk_live_abcdefghijklmnop1234"}},
             "environment['API_KEY']=<redacted>: looks like a literal secret",
@@ -177,6 +184,6 @@ def test_all_problems_at_once(stack: cdk.Stack):
     assert [p.split("=")[0] for p in problems] == [
         "retry_attempts",
         "memory_size",
-        "batch_size",
-        "max_batching_window",
+        "batch_size + fifo",
+        "max_batching_window + fifo",
     ]
