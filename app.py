@@ -9,7 +9,7 @@
   to its day's revenue exactly once (partial batch responses, idempotent update).
 * EventBridge Scheduler runs ``DailySummary`` every night; it publishes receipt totals as
   CloudWatch metrics.
-* Every alarm notifies one KMS-encrypted SNS topic.
+* Every alarm notifies one KMS-encrypted SNS topic (``AlarmDefaults``, set once).
 
 ``cdk synth`` runs every check: CloudFormation validation (strict, via cdk.json), cdk-nag's
 AwsSolutions and Serverless packs, and best-lambda's own BestLambda pack. The only
@@ -38,7 +38,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from best_lambda import BestLambdaChecks, HardenedFunction, QueueConsumer
+from best_lambda import AlarmDefaults, BestLambdaChecks, HardenedFunction, QueueConsumer
 
 HANDLERS = Path(__file__).parent / "handlers"
 
@@ -57,6 +57,8 @@ class ReceiptsStack(cdk.Stack):
             iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*"
         )
         alarm_topic = sns.Topic(self, "AlarmTopic", master_key=alarm_key, enforce_ssl=True)
+        # Every best-lambda construct below sends its alarms here.
+        AlarmDefaults.of(self).notify(alarm_topic)
 
         receipts = dynamodb.TableV2(
             self,
@@ -119,10 +121,9 @@ class ReceiptsStack(cdk.Stack):
             timeout=cdk.Duration.seconds(15),
             environment={"RECEIPTS_TABLE_NAME": receipts.table_name},
             secrets={"PAYMENT_PROVIDER_KEY_SECRET_ARN": provider_key},
-            alarm_topic=alarm_topic,
             service_name="receipts",
         )
-        receipts.grant_write_data(render.function)
+        receipts.grant_write_data(render)
         revenue = QueueConsumer(
             self,
             "TrackRevenue",
@@ -133,17 +134,16 @@ class ReceiptsStack(cdk.Stack):
             max_batching_window=cdk.Duration.seconds(5),
             max_concurrency=5,
             environment={"RECEIPTS_TABLE_NAME": receipts.table_name},
-            alarm_topic=alarm_topic,
             service_name="revenue",
         )
-        receipts.grant_read_write_data(revenue.function.function)
+        receipts.grant_read_write_data(revenue.function)
         events.Rule(
             self,
             "OrderPaid",
             event_pattern=events.EventPattern(source=["shop.orders"], detail_type=["OrderPaid"]),
             targets=[
                 events_targets.LambdaFunction(
-                    render.function,
+                    render,
                     dead_letter_queue=delivery_failures,
                     retry_attempts=4,
                     max_event_age=cdk.Duration.hours(2),
@@ -160,11 +160,10 @@ class ReceiptsStack(cdk.Stack):
             timeout=cdk.Duration.minutes(2),
             memory_size=1024,
             environment={"RECEIPTS_TABLE_NAME": receipts.table_name},
-            alarm_topic=alarm_topic,
             service_name="daily-summary",
             metrics_namespace="Receipts",
         )
-        receipts.grant_read_data(summary.function)
+        receipts.grant_read_data(summary)
         metrics_policy = iam.Policy(
             self,
             "DailySummaryMetrics",
@@ -189,7 +188,7 @@ class ReceiptsStack(cdk.Stack):
             "Nightly",
             schedule=scheduler.ScheduleExpression.cron(minute="15", hour="2"),
             target=scheduler_targets.LambdaInvoke(
-                summary.function,
+                summary,
                 dead_letter_queue=delivery_failures,
                 retry_attempts=2,
             ),
@@ -197,7 +196,7 @@ class ReceiptsStack(cdk.Stack):
         )
         # aws-cdk-lib's grantInvoke adds "<function ARN>:*" (the function's versions and
         # aliases) to the Scheduler's role: still one function, so acknowledged by name.
-        summary_id = self.get_logical_id(summary.function.node.default_child)  # type: ignore[arg-type]
+        summary_id = self.get_logical_id(summary.node.default_child)  # type: ignore[arg-type]
         cdk.Validations.of(self).acknowledge(
             cdk.Acknowledgment(
                 id=f"AwsSolutions-IAM5[Resource::<{summary_id}.Arn>:*]",

@@ -3,6 +3,7 @@
 Constructs
     :class:`HardenedFunction` — an ``aws_lambda.Function`` with the practices on by default.
     :class:`QueueConsumer` — an SQS queue, its DLQ and a HardenedFunction, sized together.
+    :class:`AlarmDefaults` — where the alarms of every construct under a scope go.
 
 Checks
     :class:`BestLambdaChecks` — the BestLambda rules as a cdk-nag 3 pack;
@@ -31,12 +32,14 @@ from best_lambda.errors import InvalidPropsError, Problem
 
 if TYPE_CHECKING:
     from best_lambda.checks.nag_pack import BestLambdaChecks
+    from best_lambda.constructs.alarms import AlarmDefaults
     from best_lambda.constructs.hardened_function import HardenedFunction, HardenedFunctionOptions
     from best_lambda.constructs.queue_consumer import QueueConsumer
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AlarmDefaults",
     "BestLambdaChecks",
     "HardenedFunction",
     "HardenedFunctionOptions",
@@ -47,6 +50,7 @@ __all__ = [
 ]
 
 _LAZY = {
+    "AlarmDefaults": "best_lambda.constructs.alarms",
     "BestLambdaChecks": "best_lambda.checks.nag_pack",
     "HardenedFunction": "best_lambda.constructs.hardened_function",
     "HardenedFunctionOptions": "best_lambda.constructs.hardened_function",

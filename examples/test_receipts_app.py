@@ -30,5 +30,5 @@ def test_a_broad_grant_to_the_renderer_would_be_caught(cdk_app: cdk.App) -> None
     renderer = stack.node.find_child("RenderReceipt")
     assert isinstance(renderer, HardenedFunction)
     broad = iam.PolicyStatement(actions=["dynamodb:*"], resources=["*"])
-    renderer.function.add_to_role_policy(broad)
+    renderer.add_to_role_policy(broad)
     assert_noncompliant(renderer, "BestLambda-NoWildcardPermissions")

@@ -130,8 +130,9 @@ class PropsChecker:
 
         ``given`` holds the keyword arguments the caller passed (``None`` meaning "not
         given"). Required props that are missing, and each of ``unknown`` (keyword
-        arguments that are not declared, with their values), are recorded too, with the reason a refused one is
-        refused or the closest declared name (among the table's and ``also_known``).
+        arguments that are not declared, with their values), are recorded too: with the
+        reason a refused one is refused, or the closest declared name (among the table's
+        and ``also_known``).
 
         Resolved values: ``Seconds`` -> ``int`` seconds, ``SizeMB`` -> ``int`` MiB,
         ``Integer`` -> ``int``; everything else as given.

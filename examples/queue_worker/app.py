@@ -13,14 +13,23 @@ from pathlib import Path
 import aws_cdk as cdk
 import cdk_nag
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sns as sns
 
-from best_lambda import BestLambdaChecks, QueueConsumer
+from best_lambda import AlarmDefaults, BestLambdaChecks, QueueConsumer
 
 
 def build_app(app: cdk.App | None = None) -> cdk.App:
     app = app or cdk.App()
     stack = cdk.Stack(app, "LoyaltyWorker")
+    # One place decides who is paged: every best-lambda construct in the stack uses it.
+    key = kms.Key(stack, "AlarmKey", enable_key_rotation=True)
+    key.grant(
+        iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*"
+    )
+    AlarmDefaults.of(stack).notify(sns.Topic(stack, "Alarms", master_key=key, enforce_ssl=True))
     pitr = dynamodb.PointInTimeRecoverySpecification(point_in_time_recovery_enabled=True)
     claims = dynamodb.TableV2(
         stack,
@@ -49,8 +58,8 @@ def build_app(app: cdk.App | None = None) -> cdk.App:
             "POINTS_TABLE_NAME": points.table_name,
         },
     )
-    claims.grant_read_write_data(worker.function.function)
-    points.grant_write_data(worker.function.function)
+    claims.grant_read_write_data(worker.function)
+    points.grant_write_data(worker.function)
     cdk.CfnOutput(stack, "QueueUrl", value=worker.queue.queue_url)
     cdk.Validations.of(app).add_plugins(
         cdk_nag.AwsSolutionsChecks(app), cdk_nag.ServerlessChecks(app), BestLambdaChecks(app)

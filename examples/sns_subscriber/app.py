@@ -70,7 +70,7 @@ def build_app(app: cdk.App | None = None) -> cdk.App:
     )
     undeliverable_alarm.add_alarm_action(cloudwatch_actions.SnsAction(alarms))
     shipments.add_subscription(
-        subscriptions.LambdaSubscription(notify.function, dead_letter_queue=undeliverable)
+        subscriptions.LambdaSubscription(notify, dead_letter_queue=undeliverable)
     )
     cdk.Validations.of(app).add_plugins(
         cdk_nag.AwsSolutionsChecks(app), cdk_nag.ServerlessChecks(app), BestLambdaChecks(app)

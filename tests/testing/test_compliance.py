@@ -160,7 +160,7 @@ def test_noncompliant_fails_and_says_what_does_fire(stack: cdk.Stack):
     assert str(raised.value) == (
         "BestLambda-TracingActive reports nothing on Test/Good.\n"
         "Findings on Test/Good:\n"
-        "  BestLambda-Arm64 at Test/Good/Function/Resource"
+        "  BestLambda-Arm64 at Test/Good/Resource"
     )
 
 

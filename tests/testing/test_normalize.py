@@ -161,9 +161,7 @@ def service_template(tmp_path: Path, handler: Path, memory: int = 512) -> dict[s
         memory_size=memory,
         dead_letter_queue_enabled=False,
     )
-    live = lambda_.Alias(
-        stack, "Live", alias_name="live", version=function.function.current_version
-    )
+    live = lambda_.Alias(stack, "Live", alias_name="live", version=function.current_version)
     apigateway.LambdaRestApi(stack, "Api", handler=live, cloud_watch_role=False)
     return template_of(stack)
 
