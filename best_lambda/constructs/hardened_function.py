@@ -470,20 +470,18 @@ class HardenedFunction(lambda_.Function):
             _replace_managed_policies(role, path)
 
         # X-Ray (and VPC network interfaces) need Resource '*': those statements sit in their
-        # own policies, acknowledged, so that the role's default policy stays checked.
-        tracing = _wildcard_policy(self, "TracingPolicy", role, _XRAY_ACTIONS)
-        # An immutable role (Role.from_role_arn(..., mutable=False), without_policy_updates)
-        # accepts policies and silently drops them: the tracing policy then has no role.
-        mutable = not plan.role_given or iam.Role.is_role(role) or _attached(tracing)
-        wildcard = [tracing]
-        if not mutable:
-            self.node.try_remove_child("TracingPolicy")
-            wildcard = []
-        elif plan.vpc:
-            wildcard.append(_wildcard_policy(self, "NetworkInterfacePolicy", role, _ENI_ACTIONS))
-        for policy in wildcard:
-            acknowledge(policy, "AwsSolutions-IAM5[Resource::*]")
-            cfn.node.add_dependency(policy)
+        # own policies, acknowledged, so that the role's default policy stays checked. An
+        # immutable role gets none: a Policy naming it would change it behind the user's back.
+        mutable = not plan.role_given or not _is_immutable(role)
+        if mutable:
+            wildcard = [_wildcard_policy(self, "TracingPolicy", role, _XRAY_ACTIONS)]
+            if plan.vpc:
+                wildcard.append(
+                    _wildcard_policy(self, "NetworkInterfacePolicy", role, _ENI_ACTIONS)
+                )
+            for policy in wildcard:
+                acknowledge(policy, "AwsSolutions-IAM5[Resource::*]")
+                cfn.node.add_dependency(policy)
 
         log_group = plan.log_group
         managed = None if log_group is not None else self.node.try_find_child("LogGroup")
@@ -641,11 +639,25 @@ def _wildcard_policy(
     )
 
 
-def _attached(policy: iam.Policy) -> bool:
-    """Whether ``policy`` is attached to a role (an immutable role refuses attachments)."""
-    cfn = policy.node.default_child
-    assert isinstance(cfn, iam.CfnPolicy)
-    return bool(cdk.Stack.of(policy).resolve(cfn.roles))
+def _is_immutable(role: iam.IRole) -> bool:
+    """Whether ``role`` is aws-cdk-lib's ImmutableRole, which accepts and drops policies.
+
+    ``Role.from_role_arn(..., mutable=False)`` (and a role in another account) puts the
+    imported role beside it as ``MutableRole<id>``; ``role.without_policy_updates()`` is
+    ``ImmutableRole<id>`` beside the role. ``tests/constructs/test_runtime_and_roles.py``
+    covers each shape.
+    """
+    if iam.Role.is_role(role):
+        return False
+    node = role.node
+    parent = node.scope
+    if parent is None:
+        return False
+    if parent.node.try_find_child(f"MutableRole{node.id}") is not None:
+        return True
+    return node.id.startswith("ImmutableRole") and (
+        parent.node.try_find_child(node.id.removeprefix("ImmutableRole")) is not None
+    )
 
 
 def _replace_managed_policies(role: iam.IRole, path: str) -> None:

@@ -1,0 +1,93 @@
+"""Each keyword argument is declared once: signature, declaration and options type agree.
+
+The declarations in ``best_lambda/defaults`` drive validation, the README table and the
+docstrings (``tests/test_docs.py``); these tests keep the hand-written parts that Python
+tooling needs (explicit signatures, the ``HardenedFunctionOptions`` TypedDict) equal to them,
+and every declared default valid for its own kind.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, get_type_hints
+
+import pytest
+from aws_cdk import aws_lambda as lambda_
+
+from best_lambda import HardenedFunction, HardenedFunctionOptions, QueueConsumer
+from best_lambda.defaults import all_tables
+from best_lambda.defaults.lambda_ import FUNCTION_PROPS
+from best_lambda.defaults.sqs import ASYNC_OPTIONS, QUEUE_CONSUMER_PROPS
+from best_lambda.props import Enum, Integer, Prop, Seconds
+
+
+def keyword_parameters(cls: type) -> list[str]:
+    return [
+        p.name
+        for p in inspect.signature(cls.__init__).parameters.values()  # type: ignore[misc]
+        if p.kind is p.KEYWORD_ONLY
+    ]
+
+
+def test_hardened_function_signature_is_its_declaration():
+    assert keyword_parameters(HardenedFunction) == list(FUNCTION_PROPS.names)
+
+
+def test_every_signature_default_is_none():
+    """None means "not given", as in aws-cdk-lib; the real default is in the declaration."""
+    for cls in (HardenedFunction, QueueConsumer):
+        for p in inspect.signature(cls.__init__).parameters.values():  # type: ignore[misc]
+            if p.kind is p.KEYWORD_ONLY and p.name not in ("code", "handler"):
+                assert p.default is None, f"{cls.__name__}.{p.name}"
+
+
+def test_options_type_is_the_declaration():
+    assert list(HardenedFunctionOptions.__annotations__) == list(FUNCTION_PROPS.names)
+
+
+def test_queue_consumer_signature_is_its_declaration():
+    assert keyword_parameters(QueueConsumer) == list(QUEUE_CONSUMER_PROPS.names)
+    refused = {r.name for r in QUEUE_CONSUMER_PROPS.refused}
+    assert refused == set(ASYNC_OPTIONS)
+
+
+def test_every_aws_lambda_function_prop_is_declared_or_refused():
+    """A prop aws-cdk-lib adds to Function must be looked at before users can pass it."""
+    function_props = {
+        p.name
+        for p in inspect.signature(lambda_.Function.__init__).parameters.values()
+        if p.name not in ("self", "scope", "id")
+    }
+    handled = set(FUNCTION_PROPS.names) | {r.name for r in FUNCTION_PROPS.refused}
+    assert function_props - handled == set()
+
+
+def test_signature_types_match_aws_lambda_function():
+    """Where we take an aws_lambda.Function prop, we take the same type."""
+    ours = get_type_hints(HardenedFunction.__init__)
+    theirs = inspect.signature(lambda_.Function.__init__).parameters
+    for name in FUNCTION_PROPS.names:
+        if name in theirs and name not in ("log_group",):
+            assert name in ours, name
+
+
+@pytest.mark.parametrize("prop", [p for t in all_tables() for p in t], ids=lambda p: p.name)
+def test_declared_default_fits_its_own_kind(prop: Prop):
+    kind: Any = prop.kind
+    if prop.default is None:
+        return
+    if isinstance(kind, (Seconds, Integer)):
+        low = kind.low if kind.low is not None else prop.default
+        high = kind.high if kind.high is not None else prop.default
+        assert low <= prop.default <= high
+    if isinstance(kind, Enum):
+        if kind.allowed is not None:
+            assert prop.default in kind.allowed
+        assert prop.default not in kind.refused
+
+
+@pytest.mark.parametrize("prop", [p for t in all_tables() for p in t], ids=lambda p: p.name)
+def test_every_documented_default_says_why_and_where_from(prop: Prop):
+    assert prop.doc.strip(), f"{prop.name} has no doc"
+    if prop.reason:
+        assert prop.source, f"{prop.name}'s reason cites no source"
