@@ -251,7 +251,7 @@ class HardenFunctions:
             return
         from best_lambda.constructs.hardened_function import HardenedFunction
 
-        if isinstance(node.node.scope, HardenedFunction):
+        if isinstance(node, HardenedFunction):  # already hardened, and differently
             return
         path = node.node.path
         if any(pattern.search(path) for _, pattern in FRAMEWORK_COMPONENTS):
