@@ -58,12 +58,25 @@ TOKEN = "a token (unresolved value)"
 _REDACTED = "<redacted>"
 
 
+#: Every string token aws-cdk-lib hands out is encoded with this marker, so strings are
+#: checked in Python (no jsii round trip per value).
+_STRING_TOKEN = "${Token["
+#: Number tokens are encoded as doubles around -1.8881545897087626e+289.
+_NUMBER_TOKEN_MAGNITUDE = 1e288
+
+
 def is_token(value: Any) -> bool:
     """Whether ``value`` is (or wraps) an unresolved CDK token."""
+    if isinstance(value, str):
+        return _STRING_TOKEN in value
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return False
+    if isinstance(value, float):
+        return abs(value) > _NUMBER_TOKEN_MAGNITUDE and bool(cdk.Token.is_unresolved(value))
     if isinstance(value, (cdk.Duration, cdk.Size)):
         return bool(value.is_unresolved())
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return bool(cdk.Token.is_unresolved(value))
     return False
 
 
@@ -300,7 +313,7 @@ def _judge(value: Any, kind: Kind) -> str | None:
     if isinstance(kind, Integer):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return f"expected int, got {type(value).__name__}"
-        if cdk.Token.is_unresolved(value):
+        if is_token(value):
             return f"must be a concrete number, not {TOKEN}"
         if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
             return f"must be {kind.describe()}"
@@ -325,7 +338,7 @@ def _judge(value: Any, kind: Kind) -> str | None:
     if isinstance(kind, Text):
         if not isinstance(value, str):
             return f"expected str, got {type(value).__name__}"
-        if cdk.Token.is_unresolved(value):
+        if is_token(value):
             return None  # resolved at deployment; aws-cdk-lib and CloudFormation check it
         if len(value) < kind.min_len or (kind.max_len is not None and len(value) > kind.max_len):
             return f"must be {kind.describe()}, got {len(value)} characters"

@@ -26,7 +26,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_sns as sns
-from constructs import Construct, IConstruct
+from constructs import Construct, IConstruct, Node
 
 from best_lambda.constructs._props import implements
 
@@ -134,16 +134,23 @@ def _registry(root: IConstruct) -> _Registry:
 
 
 def alarm_actions(
-    construct: IConstruct, topic: sns.ITopic | None, *, warn: bool = True
+    construct: IConstruct,
+    topic: sns.ITopic | None,
+    *,
+    warn: bool = True,
+    node: Node | None = None,
+    path: str | None = None,
 ) -> tuple[cloudwatch.IAlarmAction, ...]:
     """The actions for ``construct``'s alarms: ``topic``, else the nearest defaults.
 
     Records that ``construct`` resolved its actions (see :meth:`AlarmDefaults.notify`) and,
-    with ``warn``, adds a warning annotation when there are none.
+    with ``warn``, adds a warning annotation when there are none. ``node`` and ``path``
+    save the round trips when the caller has them already.
     """
-    scopes = construct.node.scopes
+    node = node or construct.node
+    scopes = node.scopes
     registry = _registry(scopes[0])
-    path = construct.node.path
+    path = path if path is not None else node.path
     actions: tuple[cloudwatch.IAlarmAction, ...] = ()
     if topic is not None:
         actions = (cloudwatch_actions.SnsAction(topic),)

@@ -6,13 +6,13 @@ import datetime as _dt
 import functools
 import json
 import re
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Never, TypedDict
 
 import aws_cdk as cdk
-import jsii
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_codeguruprofiler as codeguruprofiler
 from aws_cdk import aws_ec2 as ec2
@@ -23,7 +23,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.interfaces import aws_kms as kms_refs
 from aws_cdk.interfaces import aws_lambda as lambda_refs
-from constructs import Construct
+from constructs import Construct, Node
 
 from best_lambda import limits
 from best_lambda.constructs._props import TOKEN, PropsChecker, is_token
@@ -125,6 +125,49 @@ class HardenedFunctionOptions(TypedDict, total=False):
     tenancy_config: lambda_.TenancyConfig
 
 
+# -- values computed once per process (each jsii round trip costs ~0.3-1 ms) ---------------
+@functools.cache
+def _seconds(value: int) -> cdk.Duration:
+    return cdk.Duration.seconds(value)
+
+
+@functools.cache
+def _minutes(value: int) -> cdk.Duration:
+    return cdk.Duration.minutes(value)
+
+
+@functools.cache
+def _runtime_facts(runtime: lambda_.Runtime) -> tuple[str, bool]:
+    """A runtime's name and whether it takes inline code."""
+    return str(runtime.name), bool(runtime.supports_inline_code)
+
+
+@functools.cache
+def _from_image_name() -> str:
+    return str(lambda_.Runtime.FROM_IMAGE.name)
+
+
+@functools.cache
+def _arm64() -> lambda_.Architecture:
+    return lambda_.Architecture.ARM_64
+
+
+@functools.cache
+def _newest_python_name() -> str:
+    return str(newest_python_runtime().name)
+
+
+_STACK_NAMES: weakref.WeakKeyDictionary[cdk.Stack, str] = weakref.WeakKeyDictionary()
+
+
+def _stack_name(scope: Construct) -> str:
+    stack = scope if isinstance(scope, cdk.Stack) else cdk.Stack.of(scope)
+    name = _STACK_NAMES.get(stack)
+    if name is None:
+        name = _STACK_NAMES[stack] = str(stack.stack_name)
+    return name
+
+
 @functools.cache
 def _runtime_named(name: str) -> lambda_.Runtime:
     for runtime in lambda_.Runtime.ALL:
@@ -184,6 +227,7 @@ class _Plan:
     on_failure: bool
     synchronous: bool
     vpc: bool
+    other_managed_policies: bool = False
     secrets: dict[str, Any] = field(default_factory=dict)
     create_alarms: bool = True
     alarm_topic: sns.ITopic | None = None
@@ -461,13 +505,14 @@ class HardenedFunction(lambda_.Function):
     # -- construction ---------------------------------------------------------------------
     def _harden(self, plan: _Plan) -> logs.ILogGroup:
         """Add what ``aws_lambda.Function`` could not be told at construction."""
-        cfn = self.node.default_child
+        node = self.node
+        cfn = node.default_child
         assert isinstance(cfn, lambda_.CfnFunction)
-        path = self.node.path
+        path = node.path
         role = self.role
         assert role is not None
         if not plan.role_given:
-            _replace_managed_policies(role, path)
+            _replace_managed_policies(role, path, keep_others=plan.other_managed_policies)
 
         # X-Ray (and VPC network interfaces) need Resource '*': those statements sit in their
         # own policies, acknowledged, so that the role's default policy stays checked. An
@@ -484,7 +529,7 @@ class HardenedFunction(lambda_.Function):
                 cfn.node.add_dependency(policy)
 
         log_group = plan.log_group
-        managed = None if log_group is not None else self.node.try_find_child("LogGroup")
+        managed = None if log_group is not None else node.try_find_child("LogGroup")
         if isinstance(managed, logs.LogGroup) and plan.retention is not None:
             # The app enables @aws-cdk/aws-lambda:useCdkManagedLogGroup: aws-cdk-lib created
             # the function's own /aws/lambda/<name> group (where Lambda writes by default).
@@ -518,22 +563,22 @@ class HardenedFunction(lambda_.Function):
 
         cfn.tracing_config = lambda_.CfnFunction.TracingConfigProperty(mode="Active")
 
-        if plan.create_dlq and self.dead_letter_queue is not None:
-            harden_queue(self.dead_letter_queue)
-            acknowledge(self.dead_letter_queue, "Serverless-SQSRedrivePolicy")
+        dlq = self.dead_letter_queue if plan.has_async_dlq else None
+        if plan.create_dlq and dlq is not None:
+            harden_queue(dlq)
+            acknowledge(dlq, "Serverless-SQSRedrivePolicy")
         for source in plan.secrets.values():
             source.grant_read(self)
 
         if plan.async_configured and plan.has_async_dlq and not plan.on_failure:
             acknowledge(
-                self.node.find_child("EventInvokeConfig"),
-                "Serverless-LambdaAsyncFailureDestination",
+                node.find_child("EventInvokeConfig"), "Serverless-LambdaAsyncFailureDestination"
             )
         if plan.synchronous:
             # Declared synchronous or poll-based; BestLambda-AsyncFailureHandling still checks
             # at synth that nothing invokes the function asynchronously.
             acknowledge(cfn, "Serverless-LambdaDLQ")
-        if plan.runtime_is_default and newest_python_runtime().name != defaults.RUNTIME:
+        if plan.runtime_is_default and _newest_python_name() != defaults.RUNTIME:
             acknowledge(cfn, "AwsSolutions-L1")
             acknowledge(cfn, "Serverless-LambdaLatestVersion")
 
@@ -547,12 +592,12 @@ class HardenedFunction(lambda_.Function):
                 "best-lambda:environmentSize", plan.environment_warning
             )
         if plan.create_alarms:
-            self._add_alarms(plan, path)
+            self._add_alarms(plan, node, path, dlq)
         return log_group
 
-    def _add_alarms(self, plan: _Plan, where: str) -> None:
-        actions = alarm_actions(self, plan.alarm_topic)
-        period = cdk.Duration.minutes(defaults.ALARM_PERIOD_MINUTES)
+    def _add_alarms(self, plan: _Plan, node: Node, where: str, dlq: sqs.IQueue | None) -> None:
+        actions = alarm_actions(self, plan.alarm_topic, node=node, path=where)
+        period = _minutes(defaults.ALARM_PERIOD_MINUTES)
         minutes = defaults.ALARM_PERIOD_MINUTES
         threshold_ms = round(plan.timeout_s * 1000 * defaults.DURATION_ALARM_RATIO)
         specs: list[tuple[str, cloudwatch.IMetric, float, str]] = [
@@ -576,7 +621,6 @@ class HardenedFunction(lambda_.Function):
                 f"{plan.timeout_s} s timeout ({threshold_ms} ms).",
             ),
         ]
-        dlq = self.dead_letter_queue if plan.has_async_dlq else None
         if dlq is not None:
             specs += [
                 (
@@ -604,28 +648,6 @@ class HardenedFunction(lambda_.Function):
                 description=description,
                 actions=actions,
             )
-
-
-@jsii.implements(cdk.IAnyProducer)
-class _WithoutReplacedPolicies:
-    """Renders the role's managed policies minus the ones HardenedFunction replaces.
-
-    Evaluated at synthesis, so a managed policy added later (``insights_version=``,
-    ``role.add_managed_policy``) is kept; only AWSLambdaBasicExecutionRole and
-    AWSLambdaVPCAccessExecutionRole, whose permissions HardenedFunction grants scoped to
-    this function, are dropped.
-    """
-
-    def __init__(self, original: Sequence[str]) -> None:
-        self._original = original
-
-    def produce(self, context: cdk.IResolveContext) -> Any:
-        resolved = context.resolve(self._original) or []
-        return [
-            arn
-            for arn in resolved
-            if not any(name in json.dumps(arn) for name in _REPLACED_MANAGED_POLICIES)
-        ]
 
 
 def _wildcard_policy(
@@ -660,15 +682,28 @@ def _is_immutable(role: iam.IRole) -> bool:
     )
 
 
-def _replace_managed_policies(role: iam.IRole, path: str) -> None:
+def _replace_managed_policies(role: iam.IRole, path: str, *, keep_others: bool) -> None:
+    """Drop the AWS-managed policies HardenedFunction replaces from the role it was given.
+
+    aws-cdk-lib attaches AWSLambdaBasicExecutionRole (and AWSLambdaVPCAccessExecutionRole
+    with a VPC) to the role it creates; their permissions are granted here scoped to this
+    function instead. Others it attached during construction (``insights_version=``,
+    ``durable_config=``) are kept. The list is fixed here, once, rather than re-computed at
+    every synthesis (a Python callback per function): add permissions to the role with
+    grants or ``add_to_role_policy``; for a managed policy of your own, pass ``role=``.
+    """
     cfn_role = role.node.default_child
     if not isinstance(cfn_role, iam.CfnRole):  # pragma: no cover (aws-cdk-lib always has one)
         return
-    cfn_role.managed_policy_arns = cdk.Token.as_list(
-        cdk.Lazy.uncached_any(
-            _WithoutReplacedPolicies(cfn_role.managed_policy_arns or []), omit_empty_array=True
-        )
-    )
+    kept: list[Any] = []
+    if keep_others:  # only then may aws-cdk-lib have attached one we keep
+        attached = cdk.Stack.of(role).resolve(cfn_role.managed_policy_arns) or []
+        kept = [
+            arn
+            for arn in attached
+            if not any(name in json.dumps(arn) for name in _REPLACED_MANAGED_POLICIES)
+        ]
+    cfn_role.managed_policy_arns = [cdk.Token.as_string(arn) for arn in kept] or None
     cfn_role.description = f"Execution role of {path} (best-lambda HardenedFunction)"
 
 
@@ -766,8 +801,8 @@ def _validate(
         "code": given.get("code"),
         "handler": given.get("handler"),
         "runtime": runtime,
-        "architecture": v.get("architecture") or lambda_.Architecture.ARM_64,
-        "timeout": cdk.Duration.seconds(timeout_s),
+        "architecture": v.get("architecture") or _arm64(),
+        "timeout": _seconds(timeout_s),
         "memory_size": v.get("memory_size", defaults.MEMORY_MB),
         "logging_format": lambda_.LoggingFormat.JSON if json_logs else lambda_.LoggingFormat.TEXT,
         "recursive_loop": lambda_.RecursiveLoop.TERMINATE,
@@ -800,6 +835,9 @@ def _validate(
         on_failure="on_failure" in v,
         synchronous=synchronous,
         vpc="vpc" in v,
+        other_managed_policies=any(
+            given.get(p) is not None for p in ("insights_version", "durable_config", "role")
+        ),
         secrets=secrets,
         create_alarms=v.get("create_alarms", True),
         alarm_topic=v.get("alarm_topic"),
@@ -810,8 +848,8 @@ def _validate(
 def _check_runtime(
     checker: PropsChecker, runtime: lambda_.Runtime, code: Any, layers: Sequence[Any]
 ) -> None:
-    name = runtime.name
-    if name == lambda_.Runtime.FROM_IMAGE.name:
+    name, inline = _runtime_facts(runtime)
+    if name == _from_image_name():
         checker.add(
             "runtime",
             runtime,
@@ -826,7 +864,7 @@ def _check_runtime(
             f"was deprecated on {deprecated.isoformat()} and gets no security patches "
             f"(BestLambda-RuntimeSupported); use {defaults.RUNTIME} or another supported runtime",
         )
-    if isinstance(code, lambda_.InlineCode) and not runtime.supports_inline_code:
+    if isinstance(code, lambda_.InlineCode) and not inline:
         checker.add(
             "code + runtime",
             runtime,
@@ -924,9 +962,7 @@ def _async(
     create = queue is None and on_failure is None
     kwargs: dict[str, Any] = {
         "retry_attempts": v.get("retry_attempts", defaults.ASYNC_RETRY_ATTEMPTS),
-        "max_event_age": cdk.Duration.seconds(
-            v.get("max_event_age", defaults.ASYNC_MAX_EVENT_AGE_SECONDS)
-        ),
+        "max_event_age": _seconds(v.get("max_event_age", defaults.ASYNC_MAX_EVENT_AGE_SECONDS)),
     }
     for prop in ("on_failure", "on_success", "dead_letter_queue"):
         if prop in v:
@@ -987,8 +1023,8 @@ def _environment(
                 )
         env.setdefault("POWERTOOLS_SERVICE_NAME", service or str(construct_id))
         if namespace is None:
-            stack_name = cdk.Stack.of(scope).stack_name
-            namespace = None if cdk.Token.is_unresolved(stack_name) else stack_name
+            stack_name = _stack_name(scope)
+            namespace = None if is_token(stack_name) else stack_name
         if namespace:
             env.setdefault("POWERTOOLS_METRICS_NAMESPACE", namespace)
         level = app_level.value if app_level is not None else defaults.APPLICATION_LOG_LEVEL
@@ -1035,7 +1071,7 @@ def _environment_size(checker: PropsChecker, env: Mapping[str, str]) -> str | No
     known = tokens = 0
     for key, value in env.items():
         known += len(key.encode())
-        if is_token(value) or "${Token[" in value:
+        if is_token(value):
             tokens += 1
         else:
             known += len(value.encode())

@@ -62,7 +62,7 @@ def test_latest_runtime_findings_are_acknowledged_only_when_a_newer_one_exists(
 ):
     from best_lambda.constructs import hardened_function as module
 
-    monkeypatch.setattr(module, "newest_python_runtime", lambda: lambda_.Runtime("python3.99"))
+    monkeypatch.setattr(module, "_newest_python_name", lambda: "python3.99")
     build(stack, "Pinned")
     build(stack, "Chosen", runtime=lambda_.Runtime.PYTHON_3_13)
     acknowledged = {
@@ -87,7 +87,7 @@ def test_upgrading_aws_cdk_lib_does_not_change_the_runtime(
     """The default does not follow aws-cdk-lib's newest runtime."""
     from best_lambda.constructs import hardened_function as module
 
-    monkeypatch.setattr(module, "newest_python_runtime", lambda: lambda_.Runtime("python3.99"))
+    monkeypatch.setattr(module, "_newest_python_name", lambda: "python3.99")
     build(stack)
     assert function_of(template_of(stack))["Properties"]["Runtime"] == "python3.14"
 
