@@ -38,7 +38,13 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from best_lambda import AlarmDefaults, BestLambdaChecks, HardenedFunction, QueueConsumer
+from best_lambda import (
+    AlarmDefaults,
+    BestLambdaChecks,
+    HardenedFunction,
+    HardenedFunctionOptions,
+    QueueConsumer,
+)
 
 HANDLERS = Path(__file__).parent / "handlers"
 
@@ -127,14 +133,16 @@ class ReceiptsStack(cdk.Stack):
         revenue = QueueConsumer(
             self,
             "TrackRevenue",
-            code=lambda_.Code.from_asset(str(HANDLERS / "track_revenue")),
-            handler="app.handler",
-            timeout=cdk.Duration.seconds(20),
+            function_options=HardenedFunctionOptions(
+                code=lambda_.Code.from_asset(str(HANDLERS / "track_revenue")),
+                handler="app.handler",
+                timeout=cdk.Duration.seconds(20),
+                environment={"RECEIPTS_TABLE_NAME": receipts.table_name},
+                service_name="revenue",
+            ),
             batch_size=50,
             max_batching_window=cdk.Duration.seconds(5),
             max_concurrency=5,
-            environment={"RECEIPTS_TABLE_NAME": receipts.table_name},
-            service_name="revenue",
         )
         receipts.grant_read_write_data(revenue.function)
         events.Rule(

@@ -65,8 +65,6 @@ def hand_built_function(
     from aws_cdk import aws_cloudwatch as cloudwatch
     from aws_cdk import aws_iam as iam
     from aws_cdk import aws_lambda as lambda_
-    from aws_cdk import aws_logs as logs
-    from aws_cdk import aws_sqs as sqs
 
     async_props: dict[str, Any] = {}
     if not sync:
@@ -102,7 +100,10 @@ def hand_built_function(
     cfn_role.managed_policy_arns = None
     cfn_role.description = f"Execution role of {path} (best-lambda HardenedFunction)"
     tracing = iam.Policy(
-        fn, "TracingPolicy", roles=[role], statements=[iam.PolicyStatement(actions=XRAY, resources=["*"])]
+        fn,
+        "TracingPolicy",
+        roles=[role],
+        statements=[iam.PolicyStatement(actions=XRAY, resources=["*"])],
     )
     _acknowledge(tracing, "AwsSolutions-IAM5[Resource::*]")
     cfn.node.add_dependency(tracing)
@@ -133,25 +134,49 @@ def hand_built_function(
             )
         )
         _acknowledge(dlq, "Serverless-SQSRedrivePolicy")
-        _acknowledge(fn.node.find_child("EventInvokeConfig"), "Serverless-LambdaAsyncFailureDestination")
+        _acknowledge(
+            fn.node.find_child("EventInvokeConfig"), "Serverless-LambdaAsyncFailureDestination"
+        )
     else:
         _acknowledge(cfn, "Serverless-LambdaDLQ")
     period = cdk.Duration.minutes(5)
     alarms = [
-        ("Errors", fn.metric_errors(period=period, statistic="Sum"), 1,
-         f"{path}: the function reported errors in the last 5 minutes."),
-        ("Throttles", fn.metric_throttles(period=period, statistic="Sum"), 1,
-         f"{path}: invocations were throttled in the last 5 minutes."),
-        ("Duration", fn.metric_duration(period=period, statistic="p99"), 8000,
-         f"{path}: p99 duration reached 80% of the 10 s timeout (8000 ms)."),
+        (
+            "Errors",
+            fn.metric_errors(period=period, statistic="Sum"),
+            1,
+            f"{path}: the function reported errors in the last 5 minutes.",
+        ),
+        (
+            "Throttles",
+            fn.metric_throttles(period=period, statistic="Sum"),
+            1,
+            f"{path}: invocations were throttled in the last 5 minutes.",
+        ),
+        (
+            "Duration",
+            fn.metric_duration(period=period, statistic="p99"),
+            8000,
+            f"{path}: p99 duration reached 80% of the 10 s timeout (8000 ms).",
+        ),
     ]
     if dlq is not None:
         alarms += [
-            ("DeadLetterQueueDepth",
-             dlq.metric_approximate_number_of_messages_visible(period=period, statistic="Maximum"),
-             1, f"{path}: failed asynchronous events are waiting in the dead-letter queue."),
-            ("DeadLetterErrors", fn.metric("DeadLetterErrors", period=period, statistic="Sum"), 1,
-             f"{path}: Lambda could not deliver failed events to the dead-letter queue; they are lost."),
+            (
+                "DeadLetterQueueDepth",
+                dlq.metric_approximate_number_of_messages_visible(
+                    period=period, statistic="Maximum"
+                ),
+                1,
+                f"{path}: failed asynchronous events are waiting in the dead-letter queue.",
+            ),
+            (
+                "DeadLetterErrors",
+                fn.metric("DeadLetterErrors", period=period, statistic="Sum"),
+                1,
+                f"{path}: Lambda could not deliver failed events to the dead-letter queue; "
+                "they are lost.",
+            ),
         ]
     for name, metric, threshold, description in alarms:
         alarm = cloudwatch.Alarm(
@@ -200,17 +225,20 @@ def build(kind: str, style: str, units: int, outdir: str) -> dict[str, Any]:
             from best_lambda import HardenedFunction
 
             for i in range(units):
-                HardenedFunction(stacks[i // per_stack], f"Fn{i}", code=code, handler="index.handler")
+                HardenedFunction(
+                    stacks[i // per_stack], f"Fn{i}", code=code, handler="index.handler"
+                )
         else:
             for i in range(units):
                 hand_built_function(
                     stacks[i // per_stack], f"Fn{i}", code, action=actions[i // per_stack]
                 )
     elif style == "best-lambda":
-        from best_lambda import QueueConsumer
+        from best_lambda import HardenedFunctionOptions, QueueConsumer
 
+        options = HardenedFunctionOptions(code=code, handler="index.handler")
         for i in range(units):
-            QueueConsumer(stacks[i // per_stack], f"Worker{i}", code=code, handler="index.handler")
+            QueueConsumer(stacks[i // per_stack], f"Worker{i}", function_options=options)
     else:
         for i in range(units):
             hand_built_consumer(stacks[i // per_stack], f"Worker{i}", code, actions[i // per_stack])
@@ -255,7 +283,9 @@ def hand_built_consumer(stack: Any, construct_id: str, code: Any, action: Any) -
         dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=5),
     )
     fn = hand_built_function(scope, "Handler", code, sync=True, action=action)
-    fn.add_event_source(event_sources.SqsEventSource(queue, batch_size=10, report_batch_item_failures=True))
+    fn.add_event_source(
+        event_sources.SqsEventSource(queue, batch_size=10, report_batch_item_failures=True)
+    )
     _acknowledge(
         fn.node.find_child(f"SqsEventSource:{cdk.Names.node_unique_id(queue.node)}"),
         "Serverless-LambdaEventSourceMappingDestination",
@@ -263,12 +293,18 @@ def hand_built_consumer(stack: Any, construct_id: str, code: Any, action: Any) -
     period = cdk.Duration.minutes(5)
     path = scope.node.path
     for name, metric, threshold, description in (
-        ("OldestMessageAge",
-         queue.metric_approximate_age_of_oldest_message(period=period, statistic="Maximum"), 300,
-         f"{path}: the oldest message has waited 300 s or more; the consumer is falling behind."),
-        ("DeadLetterQueueDepth",
-         dlq.metric_approximate_number_of_messages_visible(period=period, statistic="Maximum"), 1,
-         f"{path}: messages failed 5 deliveries and wait in the dead-letter queue."),
+        (
+            "OldestMessageAge",
+            queue.metric_approximate_age_of_oldest_message(period=period, statistic="Maximum"),
+            300,
+            f"{path}: the oldest message has waited 300 s or more; the consumer is falling behind.",
+        ),
+        (
+            "DeadLetterQueueDepth",
+            dlq.metric_approximate_number_of_messages_visible(period=period, statistic="Maximum"),
+            1,
+            f"{path}: messages failed 5 deliveries and wait in the dead-letter queue.",
+        ),
     ):
         cloudwatch.Alarm(
             scope,
@@ -287,10 +323,10 @@ def run(kind: str, style: str, units: int) -> tuple[dict[str, Any], dict[str, An
     """Measure one app in a fresh process; return its timings and its normalized templates."""
     with tempfile.TemporaryDirectory() as outdir:
         script = (
-            "import json, sys; sys.path[:0] = [%r]; "
+            f"import json, sys; sys.path[:0] = [{str(ROOT)!r}]; "
             "from benchmarks.construct_cost import build; "
-            "print(json.dumps(build(%r, %r, %d, %r)))"
-        ) % (str(ROOT), kind, style, units, outdir)
+            f"print(json.dumps(build({kind!r}, {style!r}, {units}, {outdir!r})))"
+        )
         out = subprocess.run(
             [sys.executable, "-c", script], check=False, capture_output=True, text=True, cwd=ROOT
         )
@@ -342,7 +378,9 @@ def _explain(hand: dict[str, Any], best: dict[str, Any]) -> None:
         for logical_id in sorted(set(a.get("Resources", {})) | set(b.get("Resources", {}))):
             ra, rb = a.get("Resources", {}).get(logical_id), b.get("Resources", {}).get(logical_id)
             if ra != rb:
-                print(f"    {name} {logical_id}:\n      hand: {json.dumps(ra)[:300]}\n      best: {json.dumps(rb)[:300]}")
+                print(f"    {name} {logical_id}:")
+                print(f"      hand: {json.dumps(ra)[:300]}")
+                print(f"      best: {json.dumps(rb)[:300]}")
                 return
 
 

@@ -23,6 +23,7 @@ from best_lambda.props import (
     Kind,
     ListOf,
     MapOf,
+    Options,
     Prop,
     PropTable,
     Seconds,
@@ -61,6 +62,8 @@ def _type_label(kind: Kind) -> str:
         return f"dict of {_type_label(kind.key)} to {_type_label(kind.value)}"
     if isinstance(kind, AnyOf):
         return " or ".join(_type_label(o) for o in kind.options)
+    if isinstance(kind, Options):
+        return kind.of
     return type(kind).__name__  # pragma: no cover
 
 
@@ -72,7 +75,7 @@ def _entry(prop: Prop) -> str:
         text += f" Default: {prop.default_text}."
     plain_enum = isinstance(prop.kind, Enum) and not (prop.kind.allowed or prop.kind.refused)
     if not plain_enum and not isinstance(
-        prop.kind, (Flag, Instance, Interface, Struct, Text, MapOf, AnyOf)
+        prop.kind, (Flag, Instance, Interface, Struct, Text, MapOf, AnyOf, Options)
     ):
         text += f" Accepts {prop.kind.describe()}."
     body = _fill(text)
@@ -99,17 +102,6 @@ def _fill(text: str) -> str:
     )
 
 
-def _function_tail() -> str:
-    from best_lambda.defaults.lambda_ import FUNCTION_PROPS
-    from best_lambda.defaults.sqs import ASYNC_OPTIONS
-
-    names = ", ".join(n for n in FUNCTION_PROPS.names if n not in ASYNC_OPTIONS)
-    return "    **function_options\n" + _fill(
-        "Every HardenedFunction keyword argument except those about asynchronous invocation "
-        f"(events arrive through the SQS poller): {names}."
-    )
-
-
 _SCOPE = "    scope, construct_id\n        As for any construct."
 
 
@@ -119,11 +111,7 @@ def _docstrings() -> dict[str, tuple[PropTable, str, str]]:
 
     return {
         "best_lambda/constructs/hardened_function.py": (FUNCTION_PROPS, _SCOPE, ""),
-        "best_lambda/constructs/queue_consumer.py": (
-            QUEUE_CONSUMER_PROPS,
-            _SCOPE,
-            _function_tail(),
-        ),
+        "best_lambda/constructs/queue_consumer.py": (QUEUE_CONSUMER_PROPS, _SCOPE, ""),
     }
 
 

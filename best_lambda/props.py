@@ -40,6 +40,7 @@ __all__ = [
     "Kind",
     "ListOf",
     "MapOf",
+    "Options",
     "Prop",
     "PropTable",
     "Refused",
@@ -230,6 +231,21 @@ class MapOf(Kind):
     def describe(self) -> str:
         """See :meth:`Kind.describe`."""
         return f"a dict of {_short(self.key)} to {_short(self.value)}"
+
+
+@dataclass(frozen=True)
+class Options(Kind):
+    """The keyword arguments of another construct, as a dict (``HardenedFunctionOptions``).
+
+    Only the container is checked here; its items are checked against that construct's
+    own table, with every problem prefixed by this prop's name.
+    """
+
+    of: str
+
+    def describe(self) -> str:
+        """See :meth:`Kind.describe`."""
+        return f"{self.of}(...) (a dict of {self.of.removesuffix('Options')} keyword arguments)"
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,12 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_ssm as ssm
 from cfnlint.api import ManualArgs, lint
 
-from best_lambda import HardenedFunction, QueueConsumer
+from best_lambda import HardenedFunction, HardenedFunctionOptions, QueueConsumer
 from best_lambda.testing import ALL_PACKS, assert_compliant, findings_of, validation_findings
 from tests.conftest import ROOT, make_app
 
 CODE = lambda_.Code.from_inline("def handler(event, context):\n    return event\n")
+OPTIONS = HardenedFunctionOptions(code=CODE, handler="index.handler")
 #: cfn-lint warns that CDK's explicit DependsOn duplicate implicit ones: noise on every CDK
 #: template (see reference/environment.md), not a defect.
 CFN_LINT_IGNORED = {"W3005"}
@@ -128,33 +129,27 @@ def _in_vpc(stack: cdk.Stack) -> None:
 
 
 def _consumer(stack: cdk.Stack) -> None:
-    QueueConsumer(stack, "Consumer", code=CODE, handler="index.handler")
+    QueueConsumer(stack, "Consumer", function_options=OPTIONS)
 
 
 def _consumer_tuned(stack: cdk.Stack) -> None:
     QueueConsumer(
         stack,
         "Consumer",
-        code=CODE,
-        handler="index.handler",
+        function_options=HardenedFunctionOptions(
+            **OPTIONS, reserved_concurrent_executions=10, timeout=cdk.Duration.seconds(60)
+        ),
         batch_size=100,
         max_batching_window=cdk.Duration.seconds(5),
         max_concurrency=5,
-        reserved_concurrent_executions=10,
         max_receive_count=10,
-        timeout=cdk.Duration.seconds(60),
         message_age_sla=cdk.Duration.minutes(30),
     )
 
 
 def _consumer_fifo(stack: cdk.Stack) -> None:
     QueueConsumer(
-        stack,
-        "Consumer",
-        code=CODE,
-        handler="index.handler",
-        fifo=True,
-        content_based_deduplication=True,
+        stack, "Consumer", function_options=OPTIONS, fifo=True, content_based_deduplication=True
     )
 
 
@@ -172,7 +167,7 @@ def _consumer_adopting(stack: cdk.Stack) -> None:
         visibility_timeout=cdk.Duration.minutes(5),
         dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=5),
     )
-    QueueConsumer(stack, "Consumer", code=CODE, handler="index.handler", queue=queue)
+    QueueConsumer(stack, "Consumer", function_options=OPTIONS, queue=queue)
 
 
 CONFIGURATIONS: dict[str, Callable[[cdk.Stack], None]] = {

@@ -43,6 +43,7 @@ from best_lambda.props import (
     Kind,
     ListOf,
     MapOf,
+    Options,
     Prop,
     PropTable,
     Seconds,
@@ -384,6 +385,10 @@ def _judge(value: Any, kind: Kind) -> str | None:
         ):
             return ""
         return None
+    if isinstance(kind, Options):
+        if isinstance(value, Mapping):
+            return None
+        return f"expected {kind.describe()}, got {type(value).__name__}"
     if isinstance(kind, AnyOf):
         if any(_judge(value, option) is None for option in kind.options):
             return None

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Unpack
+from typing import Any, Never
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -17,15 +18,18 @@ from constructs import Construct
 from best_lambda import limits
 from best_lambda.constructs._props import PropsChecker
 from best_lambda.constructs._shared import acknowledge, secure_queue
-from best_lambda.constructs.alarms import alarm, alarm_actions
-from best_lambda.constructs.hardened_function import (
-    HardenedFunction,
-    HardenedFunctionOptions,
-    check_function_options,
+from best_lambda.constructs._trigger import (
+    Invocation,
+    TargetFunction,
+    TriggerAlarms,
+    check_trigger_props,
+    depth_alarm_metric,
+    failure_queue,
 )
+from best_lambda.constructs.hardened_function import HardenedFunctionOptions
 from best_lambda.defaults import lambda_ as lambda_defaults
 from best_lambda.defaults import sqs as defaults
-from best_lambda.defaults.sqs import ASYNC_OPTIONS, QUEUE_CONSUMER_PROPS, QUEUE_OPTIONS
+from best_lambda.defaults.sqs import QUEUE_CONSUMER_PROPS, QUEUE_OPTIONS
 
 __all__ = ["QueueConsumer", "required_visibility_timeout"]
 
@@ -57,23 +61,30 @@ class _Plan:
 
 
 class QueueConsumer(Construct):
-    """An SQS queue, its dead-letter queue and a :class:`HardenedFunction` that consumes it.
+    """An SQS queue, its dead-letter queue and the function that consumes it.
 
     Everything that has to agree is derived together: the visibility timeout is
     ``6 x function timeout + max_batching_window`` (AWS's guidance; shorter means messages
     reappear while still being processed), the redrive policy sends a message to an
     encrypted, TLS-only dead-letter queue after ``max_receive_count`` attempts, the event
     source reports partial batch failures, and the alarms' thresholds follow from the
-    visibility timeout. The function gets no asynchronous-invoke dead-letter queue: events
+    visibility timeout. A function built here gets no asynchronous dead-letter queue: events
     arrive through the SQS poller, and failures go to the queue's DLQ.
 
-    ``consumer.function`` is the :class:`HardenedFunction` (an ``aws_lambda.Function``):
+    ``consumer.function`` is the function (an ``aws_lambda.Function``):
     ``table.grant_read_write_data(consumer.function)``.
 
     Parameters
     ----------
     scope, construct_id
         As for any construct.
+    function : aws_lambda.IFunction
+        An existing function to invoke (typically a HardenedFunction you built). Not with
+        function_options.
+    function_options : HardenedFunctionOptions
+        Build the function here: HardenedFunctionOptions(code=..., handler=..., ...), every
+        HardenedFunction keyword argument the way the trigger invokes it allows. Not with
+        function.
     queue : aws_sqs.IQueue
         Adopt an existing queue instead of creating one. What can be seen of it is checked:
         a visibility timeout known to be too short, a missing dead-letter queue or a FIFO
@@ -111,26 +122,12 @@ class QueueConsumer(Construct):
         Default: True.
     filters : list of dict of str to str
         Event filtering patterns (``aws_lambda.FilterCriteria.filter(...)``); records that
-        match none are *deleted* from the queue. Accepts a list of a dict of a non-empty str
-        to a str.
+        match none are *deleted* from the queue. Accepts a list of a dict of str to str.
     message_age_sla : aws_cdk.Duration
         Alarm when the oldest message is older than this. Default: oldest message age >=
         visibility timeout x max_receive_count (or this SLA), DLQ depth >= 1, plus the
         function's alarms. Accepts a whole number of seconds from 1 to 1,209,600 (at most
         the SQS retention limit).
-    **function_options
-        Every HardenedFunction keyword argument except those about asynchronous invocation
-        (events arrive through the SQS poller): code, handler, runtime, architecture,
-        timeout, memory_size, environment, secrets, description, function_name, tracing,
-        logging_format, application_log_level_v2, system_log_level_v2, log_group,
-        log_retention, recursive_loop, reserved_concurrent_executions, role, vpc,
-        vpc_subnets, security_groups, allow_public_subnet, allow_all_outbound,
-        allow_all_ipv6_outbound, ipv6_allowed_for_dual_stack, layers,
-        ephemeral_storage_size, alarm_topic, create_alarms, service_name, metrics_namespace,
-        powertools_environment, adot_instrumentation, code_signing_config,
-        current_version_options, durable_config, environment_encryption, events, filesystem,
-        initial_policy, insights_version, params_and_secrets, profiling, profiling_group,
-        runtime_management_mode, snap_start, tenancy_config.
 
     Raises
     ------
@@ -140,10 +137,11 @@ class QueueConsumer(Construct):
     Examples
     --------
     >>> from aws_cdk import App, Stack, Duration, aws_lambda as lambda_
+    >>> from best_lambda import HardenedFunctionOptions
     >>> stack = Stack(App(), "Shop")
-    >>> consumer = QueueConsumer(stack, "IndexOrders",
+    >>> consumer = QueueConsumer(stack, "IndexOrders", function_options=HardenedFunctionOptions(
     ...     code=lambda_.Code.from_inline("def handler(event, context): return {}"),
-    ...     handler="index.handler", timeout=Duration.seconds(30))
+    ...     handler="index.handler", timeout=Duration.seconds(30)))
     >>> consumer.queue.node.default_child.visibility_timeout  # 6 x 30 s
     180
     """
@@ -153,6 +151,8 @@ class QueueConsumer(Construct):
         scope: Construct,
         construct_id: str,
         *,
+        function: lambda_.IFunction | None = None,
+        function_options: HardenedFunctionOptions | None = None,
         queue: sqs.IQueue | None = None,
         fifo: bool | None = None,
         content_based_deduplication: bool | None = None,
@@ -166,24 +166,26 @@ class QueueConsumer(Construct):
         report_batch_item_failures: bool | None = None,
         filters: Sequence[Mapping[str, Any]] | None = None,
         message_age_sla: cdk.Duration | None = None,
-        **function_options: Unpack[HardenedFunctionOptions],
+        **unknown: Never,
     ) -> None:
         given = {k: v for k, v in locals().items() if k in QUEUE_CONSUMER_PROPS}
         checker = PropsChecker(type(self).__name__, str(construct_id))
-        options: dict[str, Any] = dict(function_options)
-        refused = {k: options.pop(k) for k in ASYNC_OPTIONS if k in options}
-        values = checker.check_table(QUEUE_CONSUMER_PROPS, given, unknown=refused)
-        function_plan = check_function_options(
-            checker, scope, construct_id, options, also_known=QUEUE_CONSUMER_PROPS.names
+        values = check_trigger_props(checker, QUEUE_CONSUMER_PROPS, given, unknown)
+        target = TargetFunction.check(
+            checker,
+            scope,
+            construct_id,
+            Invocation.POLL,
+            function=function,
+            function_options=function_options,
         )
-        plan = _plan(checker, function_plan.timeout_s, options, values, given)
+        reserved = (function_options or {}).get("reserved_concurrent_executions")
+        plan = _plan(checker, target.timeout_s, reserved, values, given)
         checker.raise_if_any()
         super().__init__(scope, construct_id)
 
         self._queue, self._dead_letter_queue = self._queues(plan, queue, values)
-        self._function = HardenedFunction(
-            self, "Handler", dead_letter_queue_enabled=False, **options
-        )
+        self._function = target.build(self, "Handler")
         source_props: dict[str, Any] = {
             "batch_size": plan.batch_size,
             "report_batch_item_failures": values.get("report_batch_item_failures", True),
@@ -202,9 +204,11 @@ class QueueConsumer(Construct):
             "Serverless-LambdaEventSourceMappingDestination",
         )
 
-        self._alarms: dict[str, cloudwatch.Alarm] = dict(self._function.alarms)
-        if options.get("create_alarms") is not False:
-            self._add_alarms(plan, options.get("alarm_topic"))
+        self._alarms = TriggerAlarms(
+            self, self._function, (function_options or {}).get("alarm_topic")
+        )
+        if (function_options or {}).get("create_alarms") is not False:
+            self._add_alarms(plan)
 
     def _queues(
         self, plan: _Plan, queue: sqs.IQueue | None, values: Mapping[str, Any]
@@ -213,15 +217,13 @@ class QueueConsumer(Construct):
             return queue, plan.adopted_dlq
         encryption_key: kms.IKey | None = values.get("encryption_key")
         cbd = values.get("content_based_deduplication")
-        dead_letter_queue = secure_queue(
+        dead_letter_queue = failure_queue(
             self,
             "DeadLetterQueue",
-            retention_seconds=defaults.DLQ_RETENTION_DAYS * 86_400,
             fifo=plan.fifo,
             content_based_deduplication=cbd,
             encryption_key=encryption_key,
         )
-        acknowledge(dead_letter_queue, "Serverless-SQSRedrivePolicy")
         created = secure_queue(
             self,
             "Queue",
@@ -238,8 +240,8 @@ class QueueConsumer(Construct):
 
     # -- public surface -------------------------------------------------------------------
     @property
-    def function(self) -> HardenedFunction:
-        """The consumer, a :class:`HardenedFunction` (an ``aws_lambda.Function``)."""
+    def function(self) -> lambda_.IFunction:
+        """The consumer: the function passed in, or the :class:`HardenedFunction` built."""
         return self._function
 
     @property
@@ -261,45 +263,36 @@ class QueueConsumer(Construct):
     def alarms(self) -> Mapping[str, cloudwatch.Alarm]:
         """The alarms, by name.
 
-        The function's, plus ``OldestMessageAge`` and, when the DLQ is known,
+        The built function's, plus ``OldestMessageAge`` and, when the DLQ is known,
         ``DeadLetterQueueDepth``.
         """
-        return MappingProxyType(self._alarms)
+        return MappingProxyType(self._alarms.alarms)
 
-    def _add_alarms(self, plan: _Plan, topic: Any) -> None:
-        # The function already warned if nothing receives the alarms.
-        actions = alarm_actions(self, topic, warn=False)
-        period = cdk.Duration.minutes(lambda_defaults.ALARM_PERIOD_MINUTES)
-        where = self.node.path
-        self._alarms["OldestMessageAge"] = alarm(
-            self,
-            "OldestMessageAgeAlarm",
-            metric=self._queue.metric_approximate_age_of_oldest_message(
-                period=period, statistic="Maximum"
+    def _add_alarms(self, plan: _Plan) -> None:
+        self._alarms.add(
+            "OldestMessageAge",
+            self._queue.metric_approximate_age_of_oldest_message(
+                period=cdk.Duration.minutes(lambda_defaults.ALARM_PERIOD_MINUTES),
+                statistic="Maximum",
             ),
-            threshold=plan.age_threshold_s,
-            description=f"{where}: the oldest message has waited {plan.age_threshold_s} s or "
-            "more; the consumer is falling behind.",
-            actions=actions,
+            plan.age_threshold_s,
+            f"the oldest message has waited {plan.age_threshold_s} s or more; the consumer "
+            "is falling behind.",
         )
         if self._dead_letter_queue is not None:
-            self._alarms["DeadLetterQueueDepth"] = alarm(
-                self,
-                "DeadLetterQueueDepthAlarm",
-                metric=self._dead_letter_queue.metric_approximate_number_of_messages_visible(
-                    period=period, statistic="Maximum"
-                ),
-                threshold=1,
-                description=f"{where}: messages failed {plan.max_receive_count} deliveries "
-                "and wait in the dead-letter queue.",
-                actions=actions,
+            self._alarms.add(
+                "DeadLetterQueueDepth",
+                depth_alarm_metric(self._dead_letter_queue),
+                1,
+                f"messages failed {plan.max_receive_count} deliveries and wait in the "
+                "dead-letter queue.",
             )
 
 
 def _plan(
     checker: PropsChecker,
-    timeout_s: int,
-    options: Mapping[str, Any],
+    timeout_s: int | None,
+    reserved: Any,
     values: Mapping[str, Any],
     given: Mapping[str, Any],
 ) -> _Plan:
@@ -335,7 +328,6 @@ def _plan(
             "Duration.seconds(1) (Lambda rule)",
         )
     max_concurrency = values.get("max_concurrency")
-    reserved = options.get("reserved_concurrent_executions")
     if max_concurrency is not None and isinstance(reserved, int) and max_concurrency > reserved:
         checker.add(
             "max_concurrency + reserved_concurrent_executions",
@@ -345,6 +337,15 @@ def _plan(
             "and retried into the dead-letter queue",
         )
 
+    if timeout_s is None:
+        if given.get("function") is not None and given.get("visibility_timeout") is None:
+            checker.add(
+                "function + visibility_timeout",
+                given["function"],
+                "the function's timeout is not known here (an imported function): pass "
+                "visibility_timeout= of at least 6 x its timeout + the batching window",
+            )
+        timeout_s = (values.get("visibility_timeout") or 0) // 6 or lambda_defaults.TIMEOUT_SECONDS
     required = required_visibility_timeout(timeout_s, window_s)
     visibility_s = required
     max_receive = values.get("max_receive_count", defaults.MAX_RECEIVE_COUNT)

@@ -20,6 +20,7 @@ from best_lambda.props import (
     Interface,
     ListOf,
     MapOf,
+    Options,
     Prop,
     PropTable,
     Refused,
@@ -44,6 +45,7 @@ __all__ = [
     "RUNTIME",
     "SYSTEM_LOG_LEVEL",
     "TIMEOUT_SECONDS",
+    "TRIGGER_FUNCTION_PROPS",
 ]
 
 #: The default runtime. A constant that changes only in a best-lambda release (CHANGELOG),
@@ -525,3 +527,20 @@ FUNCTION_PROPS = PropTable(
 
 #: The dead-letter queue's retention, seconds (also the QueueConsumer DLQ's).
 DLQ_RETENTION_SECONDS = DLQ_RETENTION_DAYS * 86_400
+
+#: The first two props of every trigger construct: the function it invokes, given or built.
+TRIGGER_FUNCTION_PROPS = (
+    Prop(
+        "function",
+        Interface("aws_lambda.IFunction", ("function_arn", "add_permission")),
+        "An existing function to invoke (typically a HardenedFunction you built). Not with "
+        "function_options.",
+    ),
+    Prop(
+        "function_options",
+        Options("HardenedFunctionOptions"),
+        "Build the function here: HardenedFunctionOptions(code=..., handler=..., ...), every "
+        "HardenedFunction keyword argument the way the trigger invokes it allows. Not with "
+        "function.",
+    ),
+)

@@ -8,6 +8,7 @@ invocation (events arrive through the SQS poller, failures go to the queue's DLQ
 from __future__ import annotations
 
 from best_lambda import limits
+from best_lambda.defaults.lambda_ import TRIGGER_FUNCTION_PROPS
 from best_lambda.props import (
     Flag,
     Integer,
@@ -16,13 +17,11 @@ from best_lambda.props import (
     MapOf,
     Prop,
     PropTable,
-    Refused,
     Seconds,
     Text,
 )
 
 __all__ = [
-    "ASYNC_OPTIONS",
     "BATCHING_WINDOW_SECONDS",
     "BATCH_SIZE",
     "DLQ_RETENTION_DAYS",
@@ -38,15 +37,6 @@ MAX_RECEIVE_COUNT = 5
 SOURCE_RETENTION_DAYS = 4
 DLQ_RETENTION_DAYS = 14
 
-#: HardenedFunction props about asynchronous invocation: meaningless behind the SQS poller.
-ASYNC_OPTIONS = (
-    "dead_letter_queue",
-    "dead_letter_queue_enabled",
-    "on_failure",
-    "on_success",
-    "retry_attempts",
-    "max_event_age",
-)
 #: Props that shape the queue QueueConsumer creates; contradictory with ``queue=``.
 QUEUE_OPTIONS = (
     "content_based_deduplication",
@@ -56,14 +46,10 @@ QUEUE_OPTIONS = (
     "encryption_key",
 )
 
-_NOT_ASYNC = (
-    "does not apply: events arrive through the SQS poller, and failed messages go to the "
-    "queue's dead-letter queue"
-)
-
 QUEUE_CONSUMER_PROPS = PropTable(
     "QueueConsumer",
     (
+        *TRIGGER_FUNCTION_PROPS,
         Prop(
             "queue",
             Interface("aws_sqs.IQueue", ("queue_arn", "grant_consume_messages")),
@@ -174,5 +160,4 @@ QUEUE_CONSUMER_PROPS = PropTable(
             source="seeds/003 §5c",
         ),
     ),
-    refused=tuple(Refused(name, _NOT_ASYNC) for name in ASYNC_OPTIONS),
 )

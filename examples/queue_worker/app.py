@@ -18,7 +18,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 
-from best_lambda import AlarmDefaults, BestLambdaChecks, QueueConsumer
+from best_lambda import AlarmDefaults, BestLambdaChecks, HardenedFunctionOptions, QueueConsumer
 
 
 def build_app(app: cdk.App | None = None) -> cdk.App:
@@ -47,16 +47,18 @@ def build_app(app: cdk.App | None = None) -> cdk.App:
     worker = QueueConsumer(
         stack,
         "AwardPoints",
-        code=lambda_.Code.from_asset(str(Path(__file__).parent / "handler")),
-        handler="app.handler",
-        timeout=cdk.Duration.seconds(20),
+        function_options=HardenedFunctionOptions(
+            code=lambda_.Code.from_asset(str(Path(__file__).parent / "handler")),
+            handler="app.handler",
+            timeout=cdk.Duration.seconds(20),
+            environment={
+                "IDEMPOTENCY_TABLE_NAME": claims.table_name,
+                "POINTS_TABLE_NAME": points.table_name,
+            },
+        ),
         batch_size=25,
         max_batching_window=cdk.Duration.seconds(2),
         max_concurrency=10,  # protect the Points table's write capacity
-        environment={
-            "IDEMPOTENCY_TABLE_NAME": claims.table_name,
-            "POINTS_TABLE_NAME": points.table_name,
-        },
     )
     claims.grant_read_write_data(worker.function)
     points.grant_write_data(worker.function)

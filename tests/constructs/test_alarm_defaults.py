@@ -11,7 +11,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Annotations, Match
 
-from best_lambda import AlarmDefaults, HardenedFunction, QueueConsumer
+from best_lambda import AlarmDefaults, HardenedFunction, HardenedFunctionOptions, QueueConsumer
 from best_lambda.testing import template_of
 
 CODE = lambda_.Code.from_inline("def handler(event, context):\n    return event\n")
@@ -38,7 +38,11 @@ def test_app_default_reaches_every_alarm_of_every_construct(app: cdk.App):
     pager = sns.Topic(stack, "Pager")
     AlarmDefaults.of(app).notify(pager)
     build(stack)
-    QueueConsumer(stack, "Worker", code=CODE, handler="index.handler")
+    QueueConsumer(
+        stack,
+        "Worker",
+        function_options=HardenedFunctionOptions(code=CODE, handler="index.handler"),
+    )
     actions = alarm_actions(template_of(stack))
     assert len(actions) == 5 + 5  # function's; consumer's function's 3 + queue's 2
     assert all(value == [topic_ref(stack, pager)] for value in actions.values()), actions
@@ -108,7 +112,9 @@ def test_defaults_set_after_the_constructs_are_an_error(app: cdk.App):
 
 
 def test_notify_refuses_what_is_not_an_action(app: cdk.App):
-    with pytest.raises(ValueError, match="expected aws_sns.ITopic or aws_cloudwatch.IAlarmAction"):
+    with pytest.raises(
+        ValueError, match=r"expected aws_sns\.ITopic or aws_cloudwatch\.IAlarmAction"
+    ):
         AlarmDefaults.of(app).notify("arn:aws:sns:eu-west-1:123456789012:pager")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="at least one"):
         AlarmDefaults.of(app).notify()

@@ -17,7 +17,7 @@ from aws_cdk import aws_lambda as lambda_
 from best_lambda import HardenedFunction, HardenedFunctionOptions, QueueConsumer
 from best_lambda.defaults import all_tables
 from best_lambda.defaults.lambda_ import FUNCTION_PROPS
-from best_lambda.defaults.sqs import ASYNC_OPTIONS, QUEUE_CONSUMER_PROPS
+from best_lambda.defaults.sqs import QUEUE_CONSUMER_PROPS
 from best_lambda.props import Enum, Integer, Prop, Seconds
 
 
@@ -47,8 +47,6 @@ def test_options_type_is_the_declaration():
 
 def test_queue_consumer_signature_is_its_declaration():
     assert keyword_parameters(QueueConsumer) == list(QUEUE_CONSUMER_PROPS.names)
-    refused = {r.name for r in QUEUE_CONSUMER_PROPS.refused}
-    assert refused == set(ASYNC_OPTIONS)
 
 
 def test_every_aws_lambda_function_prop_is_declared_or_refused():

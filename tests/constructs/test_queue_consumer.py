@@ -12,15 +12,21 @@ from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 
-from best_lambda import HardenedFunction, QueueConsumer
+from best_lambda import HardenedFunction, HardenedFunctionOptions, QueueConsumer
 from best_lambda.constructs.queue_consumer import required_visibility_timeout
+from best_lambda.defaults.lambda_ import FUNCTION_PROPS
 from best_lambda.testing import normalized, template_of
 
 CODE = lambda_.Code.from_inline("def handler(event, context):\n    return {}\n")
 
 
 def build(stack: cdk.Stack, construct_id: str = "Consumer", **kwargs: Any) -> QueueConsumer:
-    return QueueConsumer(stack, construct_id, code=CODE, handler="index.handler", **kwargs)
+    """A consumer; keyword arguments of the function go into its function_options."""
+    options: dict[str, Any] = {"code": CODE, "handler": "index.handler"}
+    options |= {k: kwargs.pop(k) for k in list(kwargs) if k in FUNCTION_PROPS}
+    return QueueConsumer(
+        stack, construct_id, function_options=HardenedFunctionOptions(**options), **kwargs
+    )
 
 
 def of_type(template: dict[str, Any], rtype: str) -> dict[str, dict[str, Any]]:
@@ -289,3 +295,39 @@ def test_logical_ids_are_stable(stack: cdk.Stack):
         "IndexQueueBF27C496",
         "IndexQueuePolicy64ABBEC7",
     ]
+
+
+# -- function= (an existing function) -------------------------------------------------------
+def test_consumes_with_a_function_built_elsewhere(stack: cdk.Stack):
+    fn = HardenedFunction(
+        stack,
+        "Indexer",
+        code=CODE,
+        handler="index.handler",
+        timeout=cdk.Duration.seconds(40),
+        dead_letter_queue_enabled=False,
+    )
+    consumer = QueueConsumer(stack, "Orders", function=fn)
+    assert consumer.function is fn
+    template = template_of(stack)
+    _, queue = source_queue(template)
+    assert queue["VisibilityTimeout"] == 240  # derived from the given function's timeout
+    assert mapping(template)["FunctionName"] == {"Ref": stack.get_logical_id(fn.node.default_child)}
+    assert sorted(consumer.alarms) == ["DeadLetterQueueDepth", "OldestMessageAge"]
+
+
+def test_an_imported_function_needs_an_explicit_visibility_timeout(stack: cdk.Stack):
+    imported = lambda_.Function.from_function_attributes(
+        stack,
+        "Theirs",
+        function_arn="arn:aws:lambda:eu-west-1:123456789012:function:theirs",
+        same_environment=True,
+    )
+    with pytest.raises(Exception, match="function's timeout is not known here"):
+        QueueConsumer(stack, "Orders", function=imported)
+    consumer = QueueConsumer(
+        stack, "Orders", function=imported, visibility_timeout=cdk.Duration.minutes(3)
+    )
+    _, queue = source_queue(template_of(stack))
+    assert queue["VisibilityTimeout"] == 180
+    assert consumer.function is imported

@@ -10,14 +10,17 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_sqs as sqs
 
-from best_lambda import InvalidPropsError, QueueConsumer
+from best_lambda import HardenedFunction, HardenedFunctionOptions, InvalidPropsError, QueueConsumer
+from best_lambda.defaults.lambda_ import FUNCTION_PROPS
 
 CODE = lambda_.Code.from_inline("def handler(event, context):\n    return {}\n")
 
 
 def problems_of(stack: cdk.Stack, **kwargs: Any) -> list[str]:
+    options: dict[str, Any] = {"code": CODE, "handler": "index.handler"}
+    options |= {k: kwargs.pop(k) for k in list(kwargs) if k in FUNCTION_PROPS}
     with pytest.raises(InvalidPropsError) as caught:
-        QueueConsumer(stack, "Bad", code=CODE, handler="index.handler", **kwargs)
+        QueueConsumer(stack, "Bad", function_options=HardenedFunctionOptions(**options), **kwargs)
     assert str(caught.value).startswith("QueueConsumer 'Bad' has")
     assert stack.node.try_find_child("Bad") is None
     return [str(p) for p in caught.value.problems]
@@ -88,24 +91,29 @@ def problems_of(stack: cdk.Stack, **kwargs: Any) -> list[str]:
         ({"filters": "body.kind = order"}, "filters='body.kind = order': expected a list"),
         ({"filters": [{"pattern": 5}]}, "filters[0]['pattern']=5: expected str, got int"),
         ({"message_age_sla": cdk.Duration.seconds(0)}, "message_age_sla=Duration.seconds(0)"),
-        ({"dead_letter_queue_enabled": True}, "dead_letter_queue_enabled=True: does not apply"),
+        (
+            {"dead_letter_queue_enabled": True},
+            "function_options.dead_letter_queue_enabled=True: does not apply: an event source "
+            "mapping polls",
+        ),
         (
             {"retry_attempts": 1},
-            "retry_attempts=1: does not apply: events arrive through the SQS poller",
+            "function_options.retry_attempts=1: does not apply",
         ),
         (
             {"max_event_age": cdk.Duration.hours(1)},
-            "max_event_age=Duration.hours(1): does not apply",
+            "function_options.max_event_age=Duration.hours(1): does not apply",
         ),
         ({"queue": "arn:aws:sqs:eu-west-1:123456789012:q"}, "expected aws_sqs.IQueue"),
         (
             {"timeout": cdk.Duration.minutes(20)},
-            "timeout=Duration.minutes(20): must be a whole number of seconds from 1 to 900",
+            "function_options.timeout=Duration.minutes(20): must be a whole number of seconds "
+            "from 1 to 900",
         ),
-        ({"memory_size": 64}, "memory_size=64: must be an int from 128 to 10,240"),
+        ({"memory_size": 64}, "function_options.memory_size=64: must be an int from 128 to 10,240"),
         (
             {"environment": {"API_KEY": "sk_live_abcdefghijklmnop1234"}},
-            "environment['API_KEY']=<redacted>: looks like a literal secret",
+            "function_options.environment['API_KEY']=<redacted>: looks like a literal secret",
         ),
     ],
     ids=lambda v: v if isinstance(v, str) and len(v) < 40 else None,
@@ -118,7 +126,9 @@ def test_invalid(stack: cdk.Stack, kwargs: dict[str, Any], expected: str):
 def test_on_failure_is_refused(stack: cdk.Stack):
     target = sqs.Queue(stack, "T")
     problems = problems_of(stack, on_failure=destinations.SqsDestination(target))
-    assert any(p.startswith("on_failure=") and "does not apply" in p for p in problems)
+    assert any(
+        p.startswith("function_options.on_failure=") and "does not apply" in p for p in problems
+    )
 
 
 def test_adopted_fifo_queue_needs_fifo_true(stack: cdk.Stack):
@@ -182,8 +192,35 @@ def test_all_problems_at_once(stack: cdk.Stack):
         retry_attempts=1,
     )
     assert [p.split("=")[0] for p in problems] == [
-        "retry_attempts",
-        "memory_size",
+        "function_options.retry_attempts",
+        "function_options.memory_size",
         "batch_size + fifo",
         "max_batching_window + fifo",
+    ]
+
+
+def test_function_xor_function_options(stack: cdk.Stack):
+    fn = HardenedFunction(stack, "Fn", code=CODE, handler="index.handler")
+    with pytest.raises(InvalidPropsError) as caught:
+        QueueConsumer(
+            stack,
+            "Both",
+            function=fn,
+            function_options=HardenedFunctionOptions(code=CODE, handler="index.handler"),
+        )
+    assert "function + function_options=both: pass exactly one" in str(caught.value)
+    with pytest.raises(InvalidPropsError) as caught:
+        QueueConsumer(stack, "Neither")
+    assert "function + function_options=neither: pass exactly one" in str(caught.value)
+
+
+def test_a_function_option_given_to_the_consumer_points_at_function_options(stack: cdk.Stack):
+    with pytest.raises(InvalidPropsError) as caught:
+        QueueConsumer(stack, "Flat", code=CODE, handler="index.handler")  # type: ignore[call-arg]
+    problems = [str(p) for p in caught.value.problems]
+    assert problems[:2] == [
+        "code=...: belongs to the function: function_options=HardenedFunctionOptions(..., "
+        "code=...)",
+        "handler=...: belongs to the function: function_options=HardenedFunctionOptions(..., "
+        "handler=...)",
     ]

@@ -1,0 +1,247 @@
+"""What every trigger construct shares: its function, its failure queues, its alarms.
+
+A trigger construct (``QueueConsumer``, ``TopicSubscriber``, ...) wires one way of invoking
+a function. The function is either passed in (``function=``, any ``aws_lambda.IFunction``,
+typically a :class:`HardenedFunction` you built) or built by the trigger from
+``function_options=`` (:class:`HardenedFunctionOptions`) — never both. The function's own
+options are not flattened into the trigger's keyword arguments, because triggers have
+options of the same name that mean something else (an EventBridge target's
+``retry_attempts`` is 0-185, the function's asynchronous ``retry_attempts`` is 0-2).
+
+How the trigger invokes the function (:class:`Invocation`) decides which function options
+make sense: a poller or a synchronous caller never invokes asynchronously, so the built
+function gets no asynchronous dead-letter queue and the async options are refused.
+
+A trigger is written in two steps, so that nothing is created when any argument is wrong:
+
+>>> # in __init__, before super().__init__:
+>>> #   checker = PropsChecker("TopicSubscriber", construct_id)
+>>> #   values = checker.check_table(TOPIC_SUBSCRIBER_PROPS, given)
+>>> #   target = TargetFunction.check(checker, scope, construct_id, Invocation.ASYNCHRONOUS,
+>>> #                                 function=function, function_options=function_options)
+>>> #   checker.raise_if_any()
+>>> #   super().__init__(scope, construct_id)
+>>> #   self._function = target.build(self)
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from best_lambda.constructs._props import PropsChecker, implements
+from best_lambda.constructs._shared import acknowledge, secure_queue
+from best_lambda.constructs.alarms import alarm, alarm_actions
+from best_lambda.constructs.hardened_function import HardenedFunction, check_function_options
+from best_lambda.defaults import lambda_ as lambda_defaults
+from best_lambda.defaults.lambda_ import FUNCTION_PROPS
+from best_lambda.errors import Problem
+from best_lambda.props import PropTable
+
+__all__ = [
+    "Invocation",
+    "TargetFunction",
+    "TriggerAlarms",
+    "check_trigger_props",
+    "depth_alarm_metric",
+    "failure_queue",
+]
+
+#: HardenedFunction options about asynchronous invocation.
+ASYNC_OPTIONS = (
+    "dead_letter_queue",
+    "dead_letter_queue_enabled",
+    "on_failure",
+    "on_success",
+    "retry_attempts",
+    "max_event_age",
+)
+
+
+class Invocation(enum.Enum):
+    """How a trigger invokes its function; decides which function options apply."""
+
+    #: API Gateway, Function URLs, load balancers: the caller waits and sees the error.
+    SYNCHRONOUS = "synchronous"
+    #: SNS, EventBridge, S3, Scheduler: Lambda queues the event and retries it itself.
+    ASYNCHRONOUS = "asynchronous"
+    #: SQS, Kinesis, DynamoDB Streams: an event source mapping polls and handles failures.
+    POLL = "poll"
+
+
+_NOT_ASYNC = {
+    Invocation.SYNCHRONOUS: "the caller invokes the function synchronously and sees its errors",
+    Invocation.POLL: "an event source mapping polls for the function, and failures are handled "
+    "where the records come from",
+}
+
+
+@dataclass
+class TargetFunction:
+    """The function a trigger invokes: given (``function=``) or to build (options)."""
+
+    invocation: Invocation
+    given: lambda_.IFunction | None
+    options: dict[str, Any]
+    #: The function's timeout in seconds when it is known (built, or a HardenedFunction).
+    timeout_s: int | None
+
+    @classmethod
+    def check(
+        cls,
+        checker: PropsChecker,
+        scope: Construct,
+        construct_id: str,
+        invocation: Invocation,
+        *,
+        function: Any,
+        function_options: Any,
+    ) -> TargetFunction:
+        """Validate ``function`` XOR ``function_options`` into ``checker``; raise nothing."""
+        if (function is None) == (function_options is None):
+            checker.add(
+                "function + function_options",
+                "both" if function is not None else "neither",
+                "pass exactly one: function= (an existing aws_lambda.IFunction) or "
+                "function_options=HardenedFunctionOptions(code=..., handler=...) to build one",
+                rendered="both" if function is not None else "neither",
+            )
+            return cls(invocation, None, {}, None)
+        if function is not None:
+            if not implements(function, "function_arn", "add_permission"):
+                checker.add(
+                    "function",
+                    function,
+                    f"expected aws_lambda.IFunction, got {type(function).__name__}",
+                )
+                return cls(invocation, None, {}, None)
+            return cls(invocation, function, {}, _known_timeout(function))
+        if not isinstance(function_options, Mapping):
+            checker.add(
+                "function_options",
+                function_options,
+                "expected HardenedFunctionOptions(code=..., handler=..., ...) (a dict of "
+                f"HardenedFunction keyword arguments), got {type(function_options).__name__}",
+            )
+            return cls(invocation, None, {}, None)
+        options = dict(function_options)
+        sub = PropsChecker(checker.construct_type, checker.construct_id)
+        if invocation is not Invocation.ASYNCHRONOUS:
+            for key in ASYNC_OPTIONS:
+                if key in options:
+                    sub.add(key, options.pop(key), f"does not apply: {_NOT_ASYNC[invocation]}")
+            options["dead_letter_queue_enabled"] = False
+        plan = check_function_options(sub, scope, construct_id, options)
+        checker.problems += [
+            Problem(f"function_options.{p.prop}", p.value, p.allowed) for p in sub.problems
+        ]
+        return cls(invocation, None, options, plan.timeout_s)
+
+    def build(self, scope: Construct, construct_id: str = "Function") -> lambda_.IFunction:
+        """The given function, or a :class:`HardenedFunction` built in ``scope``."""
+        if self.given is not None:
+            return self.given
+        return HardenedFunction(scope, construct_id, **self.options)
+
+
+def check_trigger_props(
+    checker: PropsChecker,
+    table: PropTable,
+    given: Mapping[str, Any],
+    unknown: Mapping[str, Any],
+) -> dict[str, Any]:
+    """:meth:`PropsChecker.check_table` for a trigger construct.
+
+    A function option passed to the trigger itself is pointed at ``function_options``.
+    """
+    misplaced = {k: v for k, v in unknown.items() if k in FUNCTION_PROPS and k not in table}
+    for key in misplaced:
+        checker.add(
+            key,
+            "...",
+            f"belongs to the function: function_options=HardenedFunctionOptions(..., {key}=...)",
+            rendered="...",
+        )
+    rest = {k: v for k, v in unknown.items() if k not in misplaced}
+    return checker.check_table(table, given, unknown=rest)
+
+
+def _known_timeout(function: lambda_.IFunction) -> int | None:
+    """The timeout of a function built in this app; ``None`` for an imported one."""
+    timeout = getattr(function, "timeout", None) if isinstance(function, lambda_.Function) else None
+    if not isinstance(timeout, cdk.Duration) or timeout.is_unresolved():
+        return None
+    return int(timeout.to_seconds())
+
+
+class TriggerAlarms:
+    """A trigger's alarms: the built function's, plus its own, all to the same actions."""
+
+    def __init__(self, owner: Construct, function: lambda_.IFunction, topic: sns.ITopic | None):
+        self._owner = owner
+        self._topic = topic
+        self._actions: tuple[cloudwatch.IAlarmAction, ...] | None = None
+        own = getattr(function, "alarms", None) if function.node.scope is owner else None
+        self.alarms: dict[str, cloudwatch.Alarm] = dict(own or {})
+
+    def add(
+        self, name: str, metric: cloudwatch.IMetric, threshold: float, description: str
+    ) -> cloudwatch.Alarm:
+        """Alarm when ``metric >= threshold`` in one period, notifying the resolved actions."""
+        if self._actions is None:
+            # The built function already warned if nothing receives the alarms.
+            self._actions = alarm_actions(self._owner, self._topic, warn=False)
+        created = alarm(
+            self._owner,
+            f"{name}Alarm",
+            metric=metric,
+            threshold=threshold,
+            description=f"{self._owner.node.path}: {description}",
+            actions=self._actions,
+        )
+        self.alarms[name] = created
+        return created
+
+
+def failure_queue(
+    scope: Construct,
+    construct_id: str,
+    *,
+    fifo: bool = False,
+    content_based_deduplication: bool | None = None,
+    encryption_key: kms.IKey | None = None,
+    acknowledgements: tuple[str, ...] = ("Serverless-SQSRedrivePolicy",),
+) -> sqs.Queue:
+    """A dead-letter queue: SSE (or KMS), TLS-only, 14 days retention, acknowledged.
+
+    ``acknowledgements`` name the cdk-nag findings a dead-letter queue triggers falsely
+    (see :data:`best_lambda.constructs._shared.ACK_REASONS`).
+    """
+    queue = secure_queue(
+        scope,
+        construct_id,
+        retention_seconds=lambda_defaults.DLQ_RETENTION_SECONDS,
+        fifo=fifo,
+        content_based_deduplication=content_based_deduplication,
+        encryption_key=encryption_key,
+    )
+    for rule_id in acknowledgements:
+        acknowledge(queue, rule_id)
+    return queue
+
+
+def depth_alarm_metric(queue: sqs.IQueue) -> cloudwatch.IMetric:
+    """Messages waiting in ``queue`` (maximum over one alarm period)."""
+    return queue.metric_approximate_number_of_messages_visible(
+        period=cdk.Duration.minutes(lambda_defaults.ALARM_PERIOD_MINUTES), statistic="Maximum"
+    )
