@@ -53,7 +53,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import IConstruct
 
-from best_lambda import HardenedFunction, QueueConsumer
+from best_lambda import HardenedFunction, HardenedFunctionOptions, QueueConsumer
 from best_lambda.testing import ALL_PACKS, assert_compliant, template_of
 
 CODE = lambda_.Code.from_inline("def handler(event, context):\n    return event\n")
@@ -217,7 +217,11 @@ def test_secret_grant_read(stack: cdk.Stack) -> None:
 
 
 def test_queue_consumer_function_is_the_function(stack: cdk.Stack) -> None:
-    consumer = QueueConsumer(stack, "IndexOrders", code=CODE, handler="index.handler")
+    consumer = QueueConsumer(
+        stack,
+        "IndexOrders",
+        function_options=HardenedFunctionOptions(code=CODE, handler="index.handler"),
+    )
     table = dynamodb.TableV2(
         stack,
         "Orders",
