@@ -39,6 +39,6 @@ class Default:
 
 def all_defaults() -> tuple[Default, ...]:
     """Every documented default, in README order."""
-    from best_lambda.defaults import lambda_, sqs
+    from best_lambda.defaults import bundling, lambda_, sqs
 
-    return lambda_.DEFAULTS + sqs.DEFAULTS
+    return lambda_.DEFAULTS + sqs.DEFAULTS + bundling.DEFAULTS
