@@ -1,9 +1,11 @@
 """Offline, Docker-free fixtures for the bundling tests.
 
 Every test here runs with a ``docker`` that records its arguments and fails, first on PATH
-and named by ``CDK_DOCKER`` (what CDK runs): a test that made CDK reach for Docker fails.
-Installers see no configuration of this machine (pip.conf, PIP_*, uv.toml): only the
-wheelhouse each test builds.
+and named by ``CDK_DOCKER``: a test whose Python code (the bundler, pip, uv) ran Docker
+fails. CDK's own Docker calls come from the jsii node process, which keeps the environment
+it started with; test_no_docker.py checks those in a fresh process. Installers see no
+configuration of this machine (pip.conf, PIP_*, uv.toml): only the wheelhouse each test
+builds.
 """
 
 from __future__ import annotations
@@ -25,16 +27,21 @@ INSTALLERS = ["pip", pytest.param("uv", marks=needs_uv)]
 AARCH64_312 = "cp312-cp312-manylinux_2_17_aarch64.manylinux2014_aarch64"
 
 
-@pytest.fixture(autouse=True)
-def no_docker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A failing ``docker`` first on PATH; the test fails if anything ran it."""
-    folder = tmp_path / "fake-docker"
-    folder.mkdir()
+def fake_docker(folder: Path) -> tuple[Path, Path]:
+    """(a ``docker`` that logs its arguments and exits 1, the log it writes)."""
+    folder.mkdir(parents=True, exist_ok=True)
     calls = folder / "calls.log"
     docker = folder / "docker"
     docker.write_text(f'#!/bin/sh\necho "docker $*" >> "{calls}"\nexit 1\n')
     docker.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    return docker, calls
+
+
+@pytest.fixture(autouse=True)
+def no_docker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A failing ``docker`` first on PATH; the test fails if anything ran it."""
+    docker, calls = fake_docker(tmp_path / "fake-docker")
+    monkeypatch.setenv("PATH", f"{docker.parent}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("CDK_DOCKER", str(docker))
     for name in list(os.environ):
         if name.startswith(("PIP_", "UV_")):
