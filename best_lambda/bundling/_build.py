@@ -14,6 +14,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -25,6 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from best_lambda.bundling import _tree
+from best_lambda.bundling._markers import skipped_by_pip
 from best_lambda.bundling._platform import Target
 from best_lambda.bundling._requirements import DependencyFile, find_dependency_file
 from best_lambda.defaults import bundling as _defaults
@@ -260,10 +262,39 @@ def _install(
         raise _explain(installer, done.stderr + done.stdout, target, dependency_file.path)
     dists = _tree.read_dists(output_dir)
     drop, pinned = _tree.leave_out(dists, PYTHON_RUNTIME_SDK_PACKAGES, declared)
+    if installer == "pip":
+        _check_markers(dependency_file, dists, drop, target)
     _tree.remove(output_dir, [dists[name] for name in sorted(drop)])
     _tree.clean(output_dir, keep_metadata=settings.keep_metadata)
     kept = tuple(f"{d.name}=={d.version}" for n, d in sorted(dists.items()) if n not in drop)
     return installer, kept, tuple(sorted(drop)), tuple(sorted(pinned))
+
+
+def _check_markers(
+    dependency_file: DependencyFile,
+    dists: Mapping[str, _tree.Dist],
+    drop: set[str],
+    target: Target,
+) -> None:
+    """Fail when pip left out a dependency because it judged a marker for this machine."""
+    requirements = [(dependency_file.path.name, r) for r in dependency_file.requirement_strings()]
+    requirements += [
+        (dist.name, r)
+        for dist in dists.values()
+        if dist.name not in drop
+        for r in dist.requirements
+    ]
+    skipped = skipped_by_pip(requirements, dists.keys(), target, ignore=PYTHON_RUNTIME_SDK_PACKAGES)
+    if skipped:
+        here = f"CPython {sys.version_info[0]}.{sys.version_info[1]} on {platform.machine()}"
+        raise BundlingError(
+            f"pip judged environment markers for this machine ({here}), not for the function "
+            f"({target.describe()}), and left out what the function needs:\n"
+            + "\n".join(f"  - {line}" for line in skipped)
+            + "\n  Fix: install uv (pip install uv; PythonCode uses it when present), which "
+            "judges markers for the function, or list these requirements in "
+            f"{dependency_file.path.name} without their markers."
+        )
 
 
 # --- the project's own files ----------------------------------------------------------------

@@ -53,6 +53,13 @@ class DependencyFile:
             normalize(m[1]) for d in _project_dependencies(pyproject) if (m := NAME.match(d))
         )
 
+    def requirement_strings(self) -> list[str]:
+        """The requirements as written (with their markers), includes followed."""
+        if self.kind == "requirements":
+            return list(_requirement_lines(self.path, set()))
+        pyproject = self.path if self.kind == "pyproject" else self.path.parent / "pyproject.toml"
+        return _project_dependencies(pyproject)
+
     def is_empty(self) -> bool:
         """True when nothing is to be installed (no requirement line, no dependency)."""
         if self.kind == "requirements":

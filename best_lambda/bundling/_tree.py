@@ -38,6 +38,7 @@ class Dist:
     info_dir: Path
     requires: frozenset[str]
     files: list[Path] = field(default_factory=list)
+    requirements: tuple[str, ...] = ()
 
 
 def read_dists(root: Path) -> dict[str, Dist]:
@@ -49,12 +50,14 @@ def read_dists(root: Path) -> dict[str, Dist]:
         except OSError:
             continue
         name = headers.get("Name") or info.name.split("-")[0]
+        requirements = tuple(headers.get_all("Requires-Dist") or [])
         requires = frozenset(
             normalize(match[1])
-            for requirement in headers.get_all("Requires-Dist") or []
+            for requirement in requirements
             if (match := _NAME.match(requirement))
         )
         dist = Dist(normalize(name), headers.get("Version") or "", info, requires)
+        dist.requirements = requirements
         record = info / "RECORD"
         if record.is_file():
             with record.open(newline="") as handle:

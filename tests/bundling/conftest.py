@@ -95,6 +95,9 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_wheel(house, "modern", tag="cp39-abi3-manylinux_2_28_aarch64.manylinux_2_28_x86_64")
     write_wheel(house, "x86-only", tag="cp312-cp312-manylinux_2_17_x86_64")
     write_wheel(house, "app-with-x86-dep", requires=["x86-only"])
+    # A dependency only arm64 needs: pip judges the marker for this (x86_64) machine.
+    write_wheel(house, "graviton-lib", requires=['armdep; platform_machine == "aarch64"'])
+    write_wheel(house, "armdep")
     return house
 
 

@@ -175,6 +175,32 @@ def test_a_dependency_without_a_wheel_for_the_platform_is_one_clear_error(
     assert "ERROR:" not in message and "Traceback" not in message
 
 
+@pytest.mark.skipif(
+    __import__("platform").machine() == "aarch64", reason="the marker holds on this machine"
+)
+def test_a_dependency_pip_skips_by_judging_markers_for_this_machine_is_an_error(
+    make_project: ProjectFactory, wheelhouse: Path, tmp_path: Path
+):
+    """pip evaluates platform_machine for the build machine: armdep would silently be missing."""
+    project = make_project('graviton-lib\narmdep; platform_machine == "aarch64"\n')
+    with pytest.raises(BundlingError) as caught:
+        build(settings(project, wheelhouse, installer="pip"), ARM_312, tmp_path / "pip")
+    message = str(caught.value)
+    assert "pip judged environment markers for this machine" in message
+    assert '  - graviton-lib: armdep; platform_machine == "aarch64"' in message
+    assert '  - requirements.txt: armdep; platform_machine == "aarch64"' in message
+    assert "install uv" in message
+
+
+@needs_uv
+def test_uv_judges_markers_for_the_function(
+    make_project: ProjectFactory, wheelhouse: Path, tmp_path: Path
+):
+    project = make_project("graviton-lib\n")
+    report = build(settings(project, wheelhouse, installer="uv"), ARM_312, tmp_path / "uv")
+    assert report.packages == ("armdep==1.0", "graviton-lib==1.0")
+
+
 def test_an_unrelated_installer_failure_shows_the_installers_reason(
     make_project: ProjectFactory, wheelhouse: Path, tmp_path: Path
 ):
