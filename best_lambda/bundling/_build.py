@@ -429,9 +429,9 @@ def _explain(installer: str, output: str, target: Target, dependency_file: Path)
         "  Fix one of:\n"
         f"  - require a version of {name} that publishes a {target.manylinux}_{target.machine} "
         f"(or older manylinux) wheel for CPython {target.python} (see its files on the index);\n"
-        f"  - build the wheel on {target.machine} Linux with glibc {target.glibc[0]}."
-        f"{target.glibc[1]} or older (`pip wheel {name} -w wheels/`) and pass "
-        'find_links=["wheels"];\n'
+        f"  - build it on {target.machine} Linux with glibc {target.glibc[0]}."
+        f"{target.glibc[1]} or older and tag it manylinux (`pip wheel {name} -w build/ && "
+        'auditwheel repair build/*.whl -w wheels/`), then pass find_links=["wheels"];\n'
         f"  - run the function on {other} (architecture=Architecture.{other_enum}) or "
         f"another Python version if {name} has wheels only there.",
         package=name,

@@ -127,3 +127,14 @@ def test_docstring_examples(module):
     outcome = doctest.testmod(importlib.import_module(module))
     assert outcome.attempted > 0
     assert outcome.failed == 0
+
+
+def test_importing_the_bundler_loads_no_aws_cdk_lib():
+    """Target, build() and the errors are pure Python: cheap for tools and scripts."""
+    from tests.test_package import heavy_modules_after
+
+    assert heavy_modules_after("import best_lambda.bundling", ("aws_cdk", "jsii")) == []
+    loaded = heavy_modules_after(
+        "from best_lambda.bundling import PythonCode", ("aws_cdk", "jsii")
+    )
+    assert "aws_cdk" in loaded
