@@ -333,6 +333,12 @@ class PythonCode(lambda_.Code):
 
     def bind(self, scope: constructs.Construct) -> lambda_.CodeConfig:
         """Stage the bundle as an asset of ``scope`` (CDK calls this)."""
+        if not isinstance(scope, lambda_.Function):
+            raise BundlingError(
+                f"PythonCode.from_project({str(self._settings.project)!r}) is for Lambda "
+                f"functions, not {scope.node.path}: a layer's packages belong under python/, "
+                "which PythonCode does not lay out."
+            )
         target = self._target
         if target is None:
             raise BundlingError(

@@ -166,6 +166,16 @@ def test_a_plain_function_without_a_target_is_told_what_to_pass(
         function(stack, "Orders", python_code(make_project(), wheelhouse))
 
 
+def test_a_layer_is_refused_rather_than_laid_out_wrongly(
+    tmp_path: Path, make_project: ProjectFactory, wheelhouse: Path
+):
+    app = make_app(tmp_path)
+    stack = cdk.Stack(app, "Test")
+    code = python_code(make_project(), wheelhouse, runtime=PY312, architecture=ARM)
+    with pytest.raises(RuntimeError, match="is for Lambda functions, not Test/Deps"):
+        lambda_.LayerVersion(stack, "Deps", code=code)
+
+
 def test_a_function_that_runs_elsewhere_than_bundled_for_fails_synthesis(
     tmp_path: Path, make_project: ProjectFactory, wheelhouse: Path
 ):

@@ -134,7 +134,5 @@ def test_importing_the_bundler_loads_no_aws_cdk_lib():
     from tests.test_package import heavy_modules_after
 
     assert heavy_modules_after("import best_lambda.bundling", ("aws_cdk", "jsii")) == []
-    loaded = heavy_modules_after(
-        "from best_lambda.bundling import PythonCode", ("aws_cdk", "jsii")
-    )
+    loaded = heavy_modules_after("from best_lambda.bundling import PythonCode", ("aws_cdk", "jsii"))
     assert "aws_cdk" in loaded
