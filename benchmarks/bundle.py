@@ -8,11 +8,12 @@ Usage (after ``bash scripts/setup.sh``; uses the network unless given a wheelhou
 
 Each approach runs first with an empty download cache of its own (``cold``), then
 ``--repeat`` times with that cache (``warm``, the usual next ``cdk synth``; the median is
-shown). The baseline is what
-people write by hand: ``pip install -r requirements.txt -t build/``, which installs wheels
-for *this* machine (not necessarily Lambda's CPU or glibc), the AWS SDK, bytecode and
-console scripts. ``zipped`` is the folder zipped at deflate level 6, roughly what is
-uploaded. Ratios are printed, never asserted: timings depend on the machine and network.
+shown; ``cpu s`` is the CPU time of those warm runs, steadier on a shared machine). The
+baseline is what people write by hand: ``pip install -r requirements.txt -t build/``,
+which installs wheels for *this* machine (not necessarily Lambda's CPU or glibc), the AWS
+SDK, bytecode and console scripts. ``zipped`` is the folder zipped at deflate level 6,
+roughly what is uploaded. Ratios are printed, never asserted: timings depend on the
+machine and the network.
 """
 
 from __future__ import annotations
@@ -47,6 +48,13 @@ def measure(folder: Path) -> tuple[int, int, int]:
                 out.write(path, path.relative_to(folder).as_posix())
         zipped = archive.stat().st_size
     return len(files), unzipped, zipped
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children: steadier than wall time on a
+    shared machine."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def plain_pip(project: Path, out: Path, sources: list[str]) -> None:
@@ -103,30 +111,33 @@ def main() -> None:
         caches = work / f"cache-{len(rows)}"
         os.environ["PIP_CACHE_DIR"] = str(caches / "pip")
         os.environ["UV_CACHE_DIR"] = str(caches / "uv")
-        times = []
+        times, cpu = [], []
         for attempt in range(1 + args.repeat):
             out = work / f"out-{len(rows)}-{attempt}"
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), cpu_seconds()
             run(out)
             times.append(time.perf_counter() - started)
-        rows.append((name, times[0], statistics.median(times[1:]), *measure(out)))
+            cpu.append(cpu_seconds() - cpu_started)
+        warm = statistics.median(times[1:])
+        rows.append((name, times[0], warm, statistics.median(cpu[1:]), *measure(out)))
 
     print("\n".join(dict.fromkeys(r.rsplit(" [", 1)[0] for r in reports)))
     base = rows[0]
     print(
-        f"{'approach':<32} {'cold s':>7} {'warm s':>7} {'files':>6} {'unzip MB':>9} {'zip MB':>7}"
+        f"{'approach':<32} {'cold s':>7} {'warm s':>7} {'cpu s':>6} {'files':>6} "
+        f"{'unzip MB':>9} {'zip MB':>7}"
     )
-    for name, cold, warm, files, unzipped, zipped in rows:
+    for name, cold, warm, cpu_s, files, unzipped, zipped in rows:
         print(
-            f"{name:<32} {cold:7.2f} {warm:7.2f} {files:6d} {unzipped / 1e6:9.2f} "
-            f"{zipped / 1e6:7.2f}"
+            f"{name:<32} {cold:7.2f} {warm:7.2f} {cpu_s:6.2f} {files:6d} "
+            f"{unzipped / 1e6:9.2f} {zipped / 1e6:7.2f}"
         )
     print("ratios to pip install -t (lower is better):")
-    for name, cold, warm, files, unzipped, zipped in rows[1:]:
+    for name, cold, warm, cpu_s, files, unzipped, zipped in rows[1:]:
         print(
-            f"  {name:<30} time cold {cold / base[1]:.2f}x, warm {warm / base[2]:.2f}x; "
-            f"unzipped {unzipped / base[4]:.2f}x, zipped {zipped / base[5]:.2f}x, "
-            f"files {files / base[3]:.2f}x"
+            f"  {name:<30} time cold {cold / base[1]:.2f}x, warm {warm / base[2]:.2f}x, "
+            f"cpu {cpu_s / base[3]:.2f}x; unzipped {unzipped / base[5]:.2f}x, "
+            f"zipped {zipped / base[6]:.2f}x, files {files / base[4]:.2f}x"
         )
     shutil.rmtree(work, ignore_errors=True)
 
