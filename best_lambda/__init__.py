@@ -4,6 +4,7 @@ Constructs
     :class:`HardenedFunction` — an ``aws_lambda.Function`` with the practices on by default.
     :class:`QueueConsumer` — an SQS queue, its DLQ and a HardenedFunction, sized together.
     :class:`AlarmDefaults` — where the alarms of every construct under a scope go.
+    :class:`PythonCode` — a Python project with its requirements, bundled without Docker.
 
 Checks
     :class:`BestLambdaChecks` — the BestLambda rules as a cdk-nag 3 pack;
@@ -31,6 +32,7 @@ from best_lambda._lazy import lazy_attributes
 from best_lambda.errors import InvalidPropsError, Problem
 
 if TYPE_CHECKING:
+    from best_lambda.bundling import PythonCode
     from best_lambda.checks.nag_pack import BestLambdaChecks
     from best_lambda.constructs.alarms import AlarmDefaults
     from best_lambda.constructs.hardened_function import HardenedFunction, HardenedFunctionOptions
@@ -45,6 +47,7 @@ __all__ = [
     "HardenedFunctionOptions",
     "InvalidPropsError",
     "Problem",
+    "PythonCode",
     "QueueConsumer",
     "__version__",
 ]
@@ -54,6 +57,7 @@ _LAZY = {
     "BestLambdaChecks": "best_lambda.checks.nag_pack",
     "HardenedFunction": "best_lambda.constructs.hardened_function",
     "HardenedFunctionOptions": "best_lambda.constructs.hardened_function",
+    "PythonCode": "best_lambda.bundling._code",
     "QueueConsumer": "best_lambda.constructs.queue_consumer",
 }
 

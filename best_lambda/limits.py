@@ -21,6 +21,9 @@ __all__ = [
     "LOG_RETENTION_DAYS",
     "MAX_LAYERS",
     "MEMORY_MB",
+    "PYTHON_AL2023_FROM",
+    "PYTHON_RUNTIME_GLIBC",
+    "PYTHON_RUNTIME_SDK_PACKAGES",
     "RESERVED_ENVIRONMENT_KEYS",
     "SQS_BATCHING_WINDOW_MAX_SECONDS",
     "SQS_BATCH_SIZE_FIFO_MAX",
@@ -104,6 +107,15 @@ LOG_RETENTION_DAYS: dict[str, int] = {
     "NINE_YEARS": 3288,
     "TEN_YEARS": 3653,
 }
+# --- Python runtimes (lambda-runtimes.html; lambda-python.html) ----------------------------
+#: python3.8 to python3.11 run on Amazon Linux 2; python3.12 and later on Amazon Linux 2023.
+PYTHON_AL2023_FROM = (3, 12)
+#: The glibc of each of those operating systems, which decides the manylinux wheels that
+#: run there (PEP 600: a manylinux_2_X wheel needs glibc >= 2.X).
+PYTHON_RUNTIME_GLIBC = {"Amazon Linux 2": (2, 26), "Amazon Linux 2023": (2, 34)}
+#: The AWS SDK the Python runtimes include ("The runtime includes the AWS SDK for Python
+#: (Boto3)"): bundling it again only adds megabytes to every cold start.
+PYTHON_RUNTIME_SDK_PACKAGES = frozenset({"boto3", "botocore", "s3transfer"})
 
 # --- Asynchronous invocation (API_PutFunctionEventInvokeConfig) ---------------------------
 #: MaximumRetryAttempts: 0 to 2.

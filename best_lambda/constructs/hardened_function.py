@@ -10,7 +10,7 @@ import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Never, TypedDict
+from typing import TYPE_CHECKING, Any, Never, TypedDict, TypeGuard
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -33,6 +33,9 @@ from best_lambda.defaults import lambda_ as defaults
 from best_lambda.defaults.lambda_ import FUNCTION_PROPS
 from best_lambda.rules import runtimes
 from best_lambda.rules.secrets import secret_reason
+
+if TYPE_CHECKING:
+    from best_lambda.bundling import PythonCode
 
 __all__ = [
     "HardenedFunction",
@@ -479,7 +482,10 @@ class HardenedFunction(lambda_.Function):
     ) -> None:
         given = {k: v for k, v in locals().items() if k in FUNCTION_PROPS}
         plan = _plan(scope, construct_id, given, unknown)
-        super().__init__(scope, construct_id, **plan.function_kwargs)
+        from best_lambda.bundling import raise_bundling_errors
+
+        with raise_bundling_errors():  # PythonCode bundles inside aws_lambda.Function
+            super().__init__(scope, construct_id, **plan.function_kwargs)
         self._bl_alarms: dict[str, cloudwatch.Alarm] = {}
         self._bl_log_group: logs.ILogGroup = self._harden(plan)
 
@@ -797,11 +803,19 @@ def _validate(
         )
 
     timeout_s = v.get("timeout", defaults.TIMEOUT_SECONDS)
+    architecture = v.get("architecture") or _arm64()
+    code = given.get("code")
+    if _is_python_code(code):
+        # Docker-free bundling needs the function's own runtime and architecture.
+        problems = code.problems_for(runtime=runtime, architecture=architecture)
+        checker.problems += problems
+        if not problems:
+            code = code.for_function(runtime=runtime, architecture=architecture)
     kwargs: dict[str, Any] = {
-        "code": given.get("code"),
+        "code": code,
         "handler": given.get("handler"),
         "runtime": runtime,
-        "architecture": v.get("architecture") or _arm64(),
+        "architecture": architecture,
         "timeout": _seconds(timeout_s),
         "memory_size": v.get("memory_size", defaults.MEMORY_MB),
         "logging_format": lambda_.LoggingFormat.JSON if json_logs else lambda_.LoggingFormat.TEXT,
@@ -843,6 +857,15 @@ def _validate(
         alarm_topic=v.get("alarm_topic"),
         environment_warning=env_warning,
     )
+
+
+def _is_python_code(code: Any) -> TypeGuard[PythonCode]:
+    """Whether ``code`` is best-lambda's PythonCode (without importing it for other code)."""
+    if type(code).__name__ != "PythonCode":
+        return False
+    from best_lambda.bundling import PythonCode
+
+    return isinstance(code, PythonCode)
 
 
 def _check_runtime(

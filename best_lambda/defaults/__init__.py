@@ -48,10 +48,17 @@ def all_tables() -> tuple[PropTable, ...]:
 
 
 def all_defaults() -> tuple[Default, ...]:
-    """Every documented default (a declared prop with a reason), in README order."""
-    return tuple(
+    """Every documented default, in README order.
+
+    Each declared prop with a reason, then the defaults of
+    :class:`~best_lambda.bundling.PythonCode` (a factory, not a construct).
+    """
+    from best_lambda.defaults import bundling
+
+    declared = tuple(
         Default(table.construct, prop.name, prop.default_text, prop.reason)
         for table in all_tables()
         for prop in table
         if prop.reason
     )
+    return declared + bundling.DEFAULTS
