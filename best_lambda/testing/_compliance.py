@@ -17,10 +17,11 @@ import aws_cdk as cdk
 import cdk_nag
 from constructs import IConstruct
 
-from best_lambda.checks._plugin import PLUGIN_NAME
+from best_lambda.assembly.cloud import read_assembly
 from best_lambda.checks.nag_pack import BestLambdaChecks
+from best_lambda.checks.run import PLUGIN_NAME
 from best_lambda.rules.engine import Violation
-from best_lambda.testing._synth import ValidationFinding, synthesize, synthesized_templates
+from best_lambda.testing._synth import ValidationFinding, synthesize
 
 __all__ = [
     "ALL_PACKS",
@@ -98,7 +99,7 @@ def _within(path: str, scope_path: str) -> bool:
 
 
 def _best_lambda(app: cdk.App, pack: BestLambdaChecks) -> _Outcome:
-    run = pack._run_on([str(p) for p in synthesized_templates(app.outdir)], app_construct=app)
+    run = pack.check_assembly(read_assembly(app.outdir), app_construct=app)
 
     def finding(violation: Violation) -> ValidationFinding:
         return ValidationFinding(

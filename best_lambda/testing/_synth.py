@@ -186,15 +186,14 @@ def project_app(
 
 
 def synthesized_templates(outdir: str | Path) -> Iterator[Path]:
-    """Every stack template of the cloud assembly in ``outdir``, Stages' included."""
-    folder = Path(outdir)
-    manifest = _json_object(folder / "manifest.json")
-    for artifact in (manifest.get("artifacts") or {}).values():
-        properties = artifact.get("properties") or {}
-        if artifact.get("type") == "aws:cloudformation:stack" and "templateFile" in properties:
-            yield folder / properties["templateFile"]
-        elif artifact.get("type") == "cdk:cloud-assembly" and "directoryName" in properties:
-            yield from synthesized_templates(folder / properties["directoryName"])
+    """Every stack template of the cloud assembly in ``outdir``: Stages' and nested ones.
+
+    Parents come before their nested stacks (read by :mod:`best_lambda.assembly`).
+    """
+    from best_lambda.assembly.cloud import read_assembly
+
+    for stack in read_assembly(outdir).stacks:
+        yield stack.template_path
 
 
 @dataclass(frozen=True)
