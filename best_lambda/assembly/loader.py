@@ -444,4 +444,5 @@ def translate_sam(document: dict[str, Any], path: Path | str) -> dict[str, Any]:
         ) from None
     finally:
         quiet.setLevel(level)
+        translator.metrics.publish()  # else it warns about unpublished metrics at exit
     return translated
