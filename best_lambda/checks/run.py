@@ -206,7 +206,7 @@ def acknowledgement_notices(acknowledgements: Acknowledgements) -> list[AckNotic
             notices.append(
                 AckNotice(
                     ack,
-                    f"The acknowledgement of {ack.raw_id!r} at {ack.path or 'the app'} has no "
+                    f"The acknowledgement of {ack.finding_id!r} at {ack.path or 'the app'} has no "
                     "reason, so it accepts nothing: give the reason the finding is acceptable.",
                 )
             )
@@ -216,7 +216,7 @@ def acknowledgement_notices(acknowledgements: Acknowledgements) -> list[AckNotic
             notices.append(
                 AckNotice(
                     ack,
-                    f"The acknowledgement of {ack.raw_id!r} at {ack.path or 'the app'} matches "
+                    f"The acknowledgement of {ack.finding_id!r} at {ack.path or 'the app'} matches "
                     f"no known rule, so it accepts nothing: {problem}",
                 )
             )
