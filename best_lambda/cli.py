@@ -284,13 +284,16 @@ def _fill_scorecard(
             judged.setdefault(logical_id, {})[rule_id] = status
             if status is not Status.NOT_APPLICABLE:
                 template.applied.add(rule_id)
-    index = TemplateIndex(source.input.template, name=name)
-    functions = index.of_type(FUNCTION)
+    resources: dict[str, Any] = source.input.template.get("Resources") or {}
     template.functions = {
-        f.logical_id: source.construct_paths.get(f.logical_id, f.logical_id) for f in functions
+        lid: source.construct_paths.get(lid, lid)
+        for lid, body in resources.items()
+        if isinstance(body, dict) and body.get("Type") == FUNCTION
     }
     if not cells:
         return
+    index = TemplateIndex(source.input.template, name=name)
+    functions = index.of_type(FUNCTION)
     outcome_of: dict[tuple[str, str], list[str]] = {}
     for finding in findings:
         if finding.template != name:
