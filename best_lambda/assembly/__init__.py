@@ -15,24 +15,29 @@ Examples
 
 from __future__ import annotations
 
-from best_lambda.assembly.cloud import (
-    Acknowledgement,
-    Acknowledgements,
-    AssemblyError,
-    CloudAssembly,
-    StackTemplate,
-    is_cloud_assembly,
-    normalize_ack_id,
-    read_assembly,
-    read_stacks,
-)
-from best_lambda.assembly.loader import (
-    LoadedTemplate,
-    TemplateLoadError,
-    load_template,
-    looks_like_template,
-    parse_template,
-)
+from typing import TYPE_CHECKING
+
+from best_lambda._lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from best_lambda.assembly.cloud import (
+        Acknowledgement,
+        Acknowledgements,
+        AssemblyError,
+        CloudAssembly,
+        StackTemplate,
+        is_cloud_assembly,
+        normalize_ack_id,
+        read_assembly,
+        read_stacks,
+    )
+    from best_lambda.assembly.loader import (
+        LoadedTemplate,
+        TemplateLoadError,
+        load_template,
+        looks_like_template,
+        parse_template,
+    )
 
 __all__ = [
     "Acknowledgement",
@@ -50,3 +55,35 @@ __all__ = [
     "read_assembly",
     "read_stacks",
 ]
+
+_CLOUD = "best_lambda.assembly.cloud"
+_LOADER = "best_lambda.assembly.loader"
+#: Lazy, so that reading a cloud assembly does not import the YAML loader.
+_LAZY = {
+    **dict.fromkeys(
+        [
+            "Acknowledgement",
+            "Acknowledgements",
+            "AssemblyError",
+            "CloudAssembly",
+            "StackTemplate",
+            "is_cloud_assembly",
+            "normalize_ack_id",
+            "read_assembly",
+            "read_stacks",
+        ],
+        _CLOUD,
+    ),
+    **dict.fromkeys(
+        [
+            "LoadedTemplate",
+            "TemplateLoadError",
+            "load_template",
+            "looks_like_template",
+            "parse_template",
+        ],
+        _LOADER,
+    ),
+}
+
+__getattr__, __dir__ = lazy_attributes(globals(), _LAZY)
