@@ -25,6 +25,7 @@ import datetime as _dt
 import os
 import re
 import sys
+import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -332,7 +333,7 @@ def _option_docs() -> dict[str, str]:
     found: dict[str, str] = {}
     for match in re.finditer(r"^    (\w+)\n((?:        .*\n?)+)", section, re.M):
         text = " ".join(line.strip() for line in match[2].splitlines())
-        found[match[1]] = text
+        found[match[1]] = text.replace("``", "").replace(" Tests pin it.", "")
     return found
 
 
@@ -387,13 +388,14 @@ def _parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     run = commands.add_parser(
         "audit",
         help="check cdk.out folders, CloudFormation and SAM templates",
-        description=(
+        description=textwrap.fill(
             "Check every Lambda function in the templates found under PATH: a cdk.out "
             "folder (every stack of every Stage, nested stacks included), a CloudFormation "
             "template (JSON or YAML), a SAM template (needs pip install 'best-lambda[sam]') "
             "or a folder searched recursively. Acknowledgements recorded in cdk.out are "
             "honoured; in template files, a resource (or the template) acknowledges with "
-            f"Metadata: {{{ACK_METADATA_KEY}: {{acknowledge: {{<finding ID>: <reason>}}}}}}."
+            f"Metadata: {{{ACK_METADATA_KEY}: {{acknowledge: {{<finding ID>: <reason>}}}}}}.",
+            width=88,
         ),
         epilog=_EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
