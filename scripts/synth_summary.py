@@ -1,6 +1,10 @@
-"""Print a short summary of a synthesized cloud assembly: stacks, checks and findings.
+"""Print a short summary of a synthesized cloud assembly: stacks, checks, findings, acks.
 
 Usage: python scripts/synth_summary.py cdk.out [--seconds N] [--status N]
+
+The assembly is read with best_lambda.assembly (stacks of every Stage, nested stacks); the
+findings come from the validation report CDK wrote; the acknowledgements, with their
+reasons, from the stacks' metadata, so a reviewer sees what was accepted and why.
 """
 
 from __future__ import annotations
@@ -9,28 +13,10 @@ import argparse
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Any
+
+from best_lambda.assembly import AssemblyError, read_assembly
 
 CHECKS_METADATA = "best-lambda:checks"
-ACK_METADATA = "aws:cdk:acknowledged-rules"
-
-
-def _stacks(assembly: Path) -> list[tuple[str, Path, dict[str, Any]]]:
-    """(display name, template path, metadata) for every stack, nested assemblies included."""
-    manifest = json.loads((assembly / "manifest.json").read_text())
-    found = []
-    for artifact_id, artifact in manifest.get("artifacts", {}).items():
-        kind = artifact.get("type")
-        if kind == "aws:cloudformation:stack":
-            metadata = dict(artifact.get("metadata", {}))
-            extra = artifact.get("additionalMetadataFile")
-            if extra and (assembly / extra).exists():
-                metadata.update(json.loads((assembly / extra).read_text()))
-            name = artifact.get("displayName", artifact_id)
-            found.append((name, assembly / artifact["properties"]["templateFile"], metadata))
-        elif kind == "cdk:cloud-assembly":
-            found += _stacks(assembly / artifact["properties"]["directoryName"])
-    return found
 
 
 def _strict_cfn_validation(cdk_json: Path) -> str:
@@ -50,45 +36,53 @@ def main() -> int:
     args = parser.parse_args()
 
     print("\n== best-lambda synth summary ==")
-    if not (args.assembly / "manifest.json").exists():
-        print(f"No cloud assembly in {args.assembly}: synthesis failed before writing one.")
+    try:
+        assembly = read_assembly(args.assembly)
+    except AssemblyError as error:
+        print(f"No readable cloud assembly: {error}. Synthesis failed before writing one.")
         return 1
-    checks: list[str] = []
-    acknowledged = 0
-    stacks = _stacks(args.assembly)
-    print(f"Stacks ({len(stacks)}):")
-    for name, template_path, metadata in stacks:
-        resources = json.loads(template_path.read_text()).get("Resources", {})
+    print(f"Stacks ({len(assembly.stacks)}):")
+    for stack in assembly.stacks:
+        resources = stack.template.get("Resources", {})
         types = Counter(r.get("Type") for r in resources.values())
+        nested = " (nested)" if stack.nested else ""
         print(
-            f"  {name}: {len(resources)} resources, "
+            f"  {stack.name}{nested}: {len(resources)} resources, "
             f"{types['AWS::Lambda::Function']} Lambda functions, "
             f"{types['AWS::CloudWatch::Alarm']} alarms, "
             f"{types['AWS::SQS::Queue']} queues"
         )
-        for entries in metadata.values():
-            for entry in entries:
-                if entry.get("type") == CHECKS_METADATA:
-                    checks += [c for c in entry["data"] if c not in checks]
-                elif entry.get("type") == ACK_METADATA:
-                    acknowledged += len(entry.get("data", {}))
+    checks: list[str] = []
+    for entries in assembly.metadata.values():
+        for entry in entries:
+            if entry.get("type") == CHECKS_METADATA:
+                checks += [c for c in entry["data"] if c not in checks]
     strict = _strict_cfn_validation(Path("cdk.json"))
     print(f"Checks: CloudFormation validation ({strict})" + "".join(f", {c}" for c in checks))
+
     report_path = args.assembly / "validation-report.json"
-    violations: Counter[str] = Counter()
+    counts: Counter[tuple[str, str]] = Counter()
     if report_path.exists():
         report = json.loads(report_path.read_text())
         for plugin in report.get("pluginReports", []):
             for violation in plugin.get("violations", []):
-                violations[violation.get("severity", "error")] += (
-                    len(violation.get("violatingConstructs", [])) or 1
-                )
-    if violations:
-        parts = ", ".join(f"{n} {severity}(s)" for severity, n in sorted(violations.items()))
+                key = (plugin.get("pluginName", "?"), violation.get("severity", "error"))
+                counts[key] += len(violation.get("violatingConstructs", [])) or 1
+    if counts:
+        parts = ", ".join(f"{plugin} {n} {sev}(s)" for (plugin, sev), n in sorted(counts.items()))
         print(f"Findings: {parts}; full report: {report_path}")
     else:
         print("Findings: none")
-    print(f"Acknowledged findings (each with a written reason): {acknowledged}")
+
+    # Acknowledgements, grouped by ID and reason (constructs apply the same one many times).
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for ack in assembly.acknowledgements.entries:
+        grouped.setdefault((ack.finding_id, ack.reason), []).append(ack.path)
+    total = sum(len(paths) for paths in grouped.values())
+    print(f"Acknowledged ({total}, each with its reason; App- and Stage-level ones not listed):")
+    for (finding_id, reason), paths in sorted(grouped.items()):
+        where = paths[0] + (f" and {len(paths) - 1} more" if len(paths) > 1 else "")
+        print(f"  {finding_id} x{len(paths)} ({where}): {reason or '<no reason: refused>'}")
     took = f" in {args.seconds} s" if args.seconds is not None else ""
     print(f"Result: {'OK' if args.status == 0 else 'FAILED'}{took}")
     return 0

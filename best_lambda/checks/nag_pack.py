@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import aws_cdk as cdk
 import cdk_nag
 from constructs import IConstruct
 
-from best_lambda.checks._plugin import (
-    PLUGIN_NAME,
-    CheckRun,
-    check_settings,
-    note_pack,
-    run_checks,
-    to_cdk_report,
-)
+from best_lambda.assembly.cloud import CloudAssembly, read_stacks
+from best_lambda.checks._cdk import collect_stage_acknowledgements, note_pack, to_cdk_report
+from best_lambda.checks.run import PLUGIN_NAME, CheckRun, check_settings, run_on_assembly
 
 __all__ = ["BestLambdaChecks"]
 
@@ -103,14 +98,19 @@ class BestLambdaChecks(cdk_nag.NagPack):
     def validate(self, context: cdk.IPolicyValidationContext) -> cdk.PolicyValidationPluginReport:
         """Check every template of the app once (called by CDK after synthesis)."""
         app_construct = getattr(context, "app_construct", None) or self._scope
-        self.last_run = self._run_on(context.template_paths, app_construct=app_construct)
+        assembly = read_stacks(context.template_paths)
+        self.last_run = self.check_assembly(assembly, app_construct=app_construct)
         return to_cdk_report(self.last_run, verbose=self._verbose)
 
-    def _run_on(self, template_paths: Iterable[str], *, app_construct: Any) -> CheckRun:
-        """Run the rules over synthesized templates (for ``validate`` and best_lambda.testing)."""
-        return run_checks(
-            template_paths, app_construct=app_construct, options=self._options, rules=self._rules
-        )
+    def check_assembly(self, assembly: CloudAssembly, *, app_construct: Any = None) -> CheckRun:
+        """Run this pack's rules over a read assembly, nested stacks included.
+
+        ``app_construct`` (the App) adds the acknowledgements made on it and on Stages,
+        which CDK does not write to the assembly. Used by ``validate`` and by
+        :mod:`best_lambda.testing`.
+        """
+        collect_stage_acknowledgements(app_construct, assembly.acknowledgements)
+        return run_on_assembly(assembly, options=self._options, rules=self._rules)
 
     def _check_resource(self, node: cdk.CfnResource) -> None:
         """Unused: this pack checks templates in :meth:`validate`, not resource by resource."""

@@ -85,6 +85,9 @@ class Report:
     templates: int
     resources: int
     outcomes: Mapping[Status, int]
+    #: (template name, logical ID, rule ID) -> outcome, when ``evaluate(record=True)``
+    #: (the audit's scorecard shows compliant and not-applicable results too).
+    statuses: Mapping[tuple[str, str, str], Status] = field(default_factory=dict)
 
     @property
     def errors(self) -> tuple[Violation, ...]:
@@ -97,20 +100,14 @@ class Report:
         return tuple(v for v in self.violations if v.severity is Severity.WARNING)
 
     def format(self) -> str:
-        """A readable, stable, multi-line report."""
-        if not self.violations:
-            return f"BestLambda: no findings in {self.resources} resources."
-        lines = [
-            f"BestLambda: {len(self.errors)} error(s), {len(self.warnings)} warning(s) "
-            f"in {self.resources} resources:"
-        ]
-        for v in sorted(
-            self.violations, key=lambda v: (v.severity.value, v.location, v.finding_id)
-        ):
-            lines.append(f"  {v.severity.value.upper():7} {v.location}")
-            lines.append(f"          {v.description}")
-            lines.append(f"          Fix: {v.rule.explanation}")
-        return "\n".join(lines)
+        """A readable, stable, multi-line report (each rule's fix once).
+
+        Presentation lives in :mod:`best_lambda.report.text`; this stays for callers of
+        the engine alone.
+        """
+        from best_lambda.report.text import format_report
+
+        return format_report(self)
 
 
 def evaluate_template(
@@ -120,6 +117,7 @@ def evaluate_template(
     *,
     paths: Mapping[str, str] | None = None,
     outcomes: Counter[Status] | None = None,
+    statuses: dict[tuple[str, str, str], Status] | None = None,
 ) -> list[Violation]:
     """Run ``rules`` over one indexed template; return its violations."""
     paths = paths or {}
@@ -131,6 +129,8 @@ def evaluate_template(
                 result = _run(rule, resource, index, options)
                 if outcomes is not None:
                     outcomes[result.status] += 1
+                if statuses is not None:
+                    statuses[index.name, resource.logical_id, rule.id] = result.status
                 if result.status not in (Status.NON_COMPLIANT, Status.UNKNOWN):
                     continue
                 for finding in result.findings:
@@ -204,6 +204,7 @@ def evaluate(
     *,
     rules: Sequence[Rule] | None = None,
     options: CheckOptions | None = None,
+    record: bool = False,
 ) -> Report:
     """Evaluate rules over templates.
 
@@ -215,6 +216,8 @@ def evaluate(
         Which rules to run (default: every registered rule).
     options
         Thresholds (default: :class:`CheckOptions` defaults).
+    record
+        Keep every rule's outcome per resource in :attr:`Report.statuses`.
 
     Examples
     --------
@@ -230,6 +233,7 @@ def evaluate(
     options = options or CheckOptions()
     violations: list[Violation] = []
     outcomes: Counter[Status] = Counter()
+    statuses: dict[tuple[str, str, str], Status] | None = {} if record else None
     count = resources = 0
     for item in templates:
         count += 1
@@ -237,5 +241,7 @@ def evaluate(
         index = TemplateIndex(tpl.template, name=tpl.name)
         index.assets = tpl.assets
         resources += len(index.resources)
-        violations += evaluate_template(index, rules, options, paths=tpl.paths, outcomes=outcomes)
-    return Report(tuple(violations), count, resources, dict(outcomes))
+        violations += evaluate_template(
+            index, rules, options, paths=tpl.paths, outcomes=outcomes, statuses=statuses
+        )
+    return Report(tuple(violations), count, resources, dict(outcomes), statuses or {})

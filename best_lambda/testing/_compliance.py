@@ -8,6 +8,7 @@ cdk-nag packs through ``NagPack.validate_scope``. Acknowledgements made with
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,10 +18,11 @@ import aws_cdk as cdk
 import cdk_nag
 from constructs import IConstruct
 
-from best_lambda.checks._plugin import PLUGIN_NAME
+from best_lambda.assembly.cloud import read_assembly
 from best_lambda.checks.nag_pack import BestLambdaChecks
+from best_lambda.checks.run import PLUGIN_NAME
 from best_lambda.rules.engine import Violation
-from best_lambda.testing._synth import ValidationFinding, synthesize, synthesized_templates
+from best_lambda.testing._synth import ValidationFinding, _fix_lines, synthesize
 
 __all__ = [
     "ALL_PACKS",
@@ -98,7 +100,7 @@ def _within(path: str, scope_path: str) -> bool:
 
 
 def _best_lambda(app: cdk.App, pack: BestLambdaChecks) -> _Outcome:
-    run = pack._run_on([str(p) for p in synthesized_templates(app.outdir)], app_construct=app)
+    run = pack.check_assembly(read_assembly(app.outdir), app_construct=app)
 
     def finding(violation: Violation) -> ValidationFinding:
         return ValidationFinding(
@@ -156,13 +158,18 @@ def _run(target: IConstruct, packs: Iterable[PackSpec]) -> _Outcome:
 
 
 def findings_of(
-    target: IConstruct, packs: Iterable[PackSpec] = (PLUGIN_NAME,)
+    target: IConstruct,
+    packs: Iterable[PackSpec] = (PLUGIN_NAME,),
+    *,
+    acknowledged: bool = False,
 ) -> list[ValidationFinding]:
     """Every unacknowledged finding of ``packs`` on ``target`` and the constructs under it.
 
-    ``target`` is an App, a Stage, a Stack or any construct in one; the whole App is
-    synthesized (running its Aspects), nothing is registered on it. Findings are sorted by
-    construct path, errors first.
+    ``target`` is an App, a Stage, a Stack or any construct in one (nested stacks
+    included); the whole App is synthesized (running its Aspects), nothing is registered
+    on it. Findings are sorted by construct path, errors first. With ``acknowledged=True``
+    the BestLambda findings an acknowledgement accepts come too, each with the reason in
+    its ``acknowledged`` attribute.
 
     Examples
     --------
@@ -170,7 +177,14 @@ def findings_of(
     >>> sorted({f.rule for f in findings})  # doctest: +SKIP
     ['BestLambda-Arm64', 'AwsSolutions-L1']
     """
-    return _run(target, packs).findings
+    outcome = _run(target, packs)
+    if not acknowledged:
+        return outcome.findings
+    accepted = [dataclasses.replace(f, acknowledged=reason) for f, reason in outcome.acknowledged]
+    return sorted(
+        [*outcome.findings, *accepted],
+        key=lambda f: (f.path, f.severity != "error", f.rule),
+    )
 
 
 def assert_compliant(
@@ -199,15 +213,43 @@ def assert_compliant(
     >>> assert_compliant(stack, packs=ALL_PACKS)  # doctest: +SKIP
     """
     __tracebackhide__ = True  # pytest: show the user's assert line, not this function
-    findings = [f for f in findings_of(target, packs) if warnings or f.severity == "error"]
+    outcome = _run(target, packs)
+    findings = [f for f in outcome.findings if warnings or f.severity == "error"]
     if findings:
-        names = sorted({f.plugin for f in findings})
-        where = target.node.path or "the app"
-        header = (
-            f"{where}: {len(findings)} unacknowledged finding{'s' * (len(findings) != 1)} "
-            f"({', '.join(names)})"
+        raise AssertionError(_failure(target, findings, outcome.acknowledged))
+
+
+def _failure(
+    target: IConstruct,
+    findings: list[ValidationFinding],
+    acknowledged: list[tuple[ValidationFinding, str]],
+) -> str:
+    """Header with counts, each finding, each rule's fix once, what was acknowledged."""
+    names = sorted({f.plugin for f in findings})
+    where = target.node.path or "the app"
+    errors = sum(f.severity == "error" for f in findings)
+    header = (
+        f"{where}: {len(findings)} unacknowledged finding{'s' * (len(findings) != 1)} "
+        f"({', '.join(names)}): {errors} error{'s' * (errors != 1)}, "
+        f"{len(findings) - errors} warning{'s' * (len(findings) - errors != 1)}, "
+        f"{len(acknowledged)} acknowledged"
+    )
+    parts = [header, *(f.render(fix=False) for f in findings)]
+    fixes: dict[str, str] = {}
+    for finding in findings:
+        if finding.fix and finding.fix not in finding.description:
+            fixes.setdefault(finding.rule.split("[", 1)[0], finding.fix)
+    if fixes:
+        parts.append(
+            "How to fix (once per rule):\n"
+            + "\n".join(f"  {rule}\n" + "\n".join(_fix_lines(fix)) for rule, fix in fixes.items())
         )
-        raise AssertionError("\n\n".join([header, *(f.render() for f in findings)]))
+    if acknowledged:
+        parts.append(
+            "Acknowledged (not counted):\n"
+            + "\n".join(f"  {f.rule} at {f.path}: {reason}" for f, reason in acknowledged)
+        )
+    return "\n\n".join(parts)
 
 
 def _packs_for(rule_id: str) -> tuple[str, ...]:

@@ -186,20 +186,19 @@ def project_app(
 
 
 def synthesized_templates(outdir: str | Path) -> Iterator[Path]:
-    """Every stack template of the cloud assembly in ``outdir``, Stages' included."""
-    folder = Path(outdir)
-    manifest = _json_object(folder / "manifest.json")
-    for artifact in (manifest.get("artifacts") or {}).values():
-        properties = artifact.get("properties") or {}
-        if artifact.get("type") == "aws:cloudformation:stack" and "templateFile" in properties:
-            yield folder / properties["templateFile"]
-        elif artifact.get("type") == "cdk:cloud-assembly" and "directoryName" in properties:
-            yield from synthesized_templates(folder / properties["directoryName"])
+    """Every stack template of the cloud assembly in ``outdir``: Stages' and nested ones.
+
+    Parents come before their nested stacks (read by :mod:`best_lambda.assembly`).
+    """
+    from best_lambda.assembly.cloud import read_assembly
+
+    for stack in read_assembly(outdir).stacks:
+        yield stack.template_path
 
 
 @dataclass(frozen=True)
 class ValidationFinding:
-    """One unacknowledged finding of one rule on one construct.
+    """One finding of one rule on one construct.
 
     Attributes
     ----------
@@ -216,6 +215,8 @@ class ValidationFinding:
         What is wrong.
     fix
         How to fix it, when the rule says.
+    acknowledged
+        The reason of the acknowledgement that accepts it; empty when none does.
     """
 
     plugin: str
@@ -224,22 +225,36 @@ class ValidationFinding:
     path: str
     description: str
     fix: str = ""
+    acknowledged: str = ""
 
-    def render(self) -> str:
-        """A readable, multi-line description with the fix and how to acknowledge."""
+    @property
+    def acknowledge_id(self) -> str:
+        """The ID to acknowledge it with, spelled as ``cdk synth`` prints it.
+
+        BestLambda findings take CDK's ``BestLambda::<ID>`` form; cdk-nag's take their own.
+        """
+        return f"{self.plugin}::{self.rule}" if self.plugin == "BestLambda" else self.rule
+
+    def render(self, *, fix: bool = True) -> str:
+        """A readable, multi-line description with (optionally) the fix and how to acknowledge."""
         lines = [f"{self.severity.upper()} {self.rule} at {self.path} ({self.plugin})"]
         wrap = textwrap.TextWrapper(width=100, initial_indent="    ", subsequent_indent="    ")
         lines.extend(wrap.wrap(self.description))
-        if self.fix and self.fix not in self.description:
-            fix = textwrap.TextWrapper(
-                width=100, initial_indent="    fix: ", subsequent_indent="         "
-            )
-            lines.extend(fix.wrap(self.fix))
+        if fix and self.fix and self.fix not in self.description:
+            lines.extend(_fix_lines(self.fix))
         lines.append(
             f"    acknowledge on {self.path} or an ancestor: cdk.Validations.of(construct)"
-            f'.acknowledge(cdk.Acknowledgment(id="{self.rule}", reason="<why this is fine>"))'
+            f'.acknowledge(cdk.Acknowledgment(id="{self.acknowledge_id}", '
+            'reason="<why this is fine>"))'
         )
         return "\n".join(lines)
+
+
+def _fix_lines(fix: str) -> list[str]:
+    wrap = textwrap.TextWrapper(
+        width=100, initial_indent="    fix: ", subsequent_indent="         "
+    )
+    return wrap.wrap(fix)
 
 
 def validation_findings(app: cdk.App) -> list[ValidationFinding]:

@@ -39,13 +39,18 @@ def test_failure_lists_every_finding_with_path_fix_and_acknowledgement(stack: cd
     message = str(raised.value)
     header = message.splitlines()[0]
     count = len(findings_of(stack))
-    assert header == f"Test: {count} unacknowledged findings (BestLambda)"
+    errors = sum(f.severity == "error" for f in findings_of(stack))
+    assert header == (
+        f"Test: {count} unacknowledged findings (BestLambda): {errors} errors, "
+        f"{count - errors} warnings, 0 acknowledged"
+    )
     assert "ERROR BestLambda-TracingActive at Test/Legacy/Resource (BestLambda)" in message
     assert "WARNING BestLambda-Arm64 at Test/Legacy/Resource (BestLambda)" in message
     assert "fix: " in message and "Tracing.ACTIVE" in message
+    assert message.count("Tracing.ACTIVE") == 1  # each rule's fix once
     assert (
-        'cdk.Validations.of(construct).acknowledge(cdk.Acknowledgment(id="BestLambda-Arm64"'
-        in message
+        "cdk.Validations.of(construct).acknowledge(cdk.Acknowledgment("
+        'id="BestLambda::BestLambda-Arm64"' in message
     )
     # Errors come before warnings.
     assert message.index("ERROR") < message.index("WARNING")
@@ -79,6 +84,15 @@ def test_acknowledgements_are_honoured_like_at_synth(stack: cdk.Stack):
         )
     after = {f.rule for f in findings_of(stack, ALL_PACKS)}
     assert before - after == {"BestLambda-Arm64", "AwsSolutions-L1"}
+    shown = [f for f in findings_of(stack, acknowledged=True) if f.acknowledged]
+    assert [(f.rule, f.acknowledged) for f in shown] == [
+        ("BestLambda-Arm64", "legacy function, migrating")
+    ]
+    with pytest.raises(AssertionError) as raised:
+        assert_compliant(stack)
+    assert "Acknowledged (not counted):\n  BestLambda-Arm64 at Test/Legacy/Resource: legacy" in (
+        str(raised.value)
+    )
 
 
 def test_scope_is_the_target_and_what_is_under_it(stack: cdk.Stack):

@@ -211,4 +211,4 @@ def test_rule_assertions_fail_with_a_readable_report(venv: Path, project: Path):
     assert "1 failed, 1 passed" in result.stdout
     assert "AssertionError: Legacy: " in result.stdout
     assert "ERROR BestLambda-TracingActive at Legacy/Old/Resource (BestLambda)" in result.stdout
-    assert 'cdk.Acknowledgment(id="BestLambda-TracingActive"' in result.stdout
+    assert 'cdk.Acknowledgment(id="BestLambda::BestLambda-TracingActive"' in result.stdout

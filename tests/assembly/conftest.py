@@ -1,0 +1,3 @@
+from tests.cli.conftest import assembly
+
+__all__ = ["assembly"]
