@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
 
+from best_lambda.rules.conditions import MAX_WORLDS, ConditionTable, World, resolve
 from best_lambda.rules.model import Resource
 
 __all__ = [
@@ -103,7 +104,7 @@ class TemplateIndex:
         raw_resources = template.get("Resources", {})
         if not isinstance(raw_resources, Mapping):
             raise MalformedTemplateError(name, ["'Resources' must be an object"])
-        self.resources: dict[str, Resource] = {}
+        bodies: dict[str, Mapping[str, Any]] = {}
         for logical_id, body in raw_resources.items():
             if not isinstance(body, Mapping):
                 problems.append(f"resource {logical_id!r} must be an object")
@@ -112,18 +113,14 @@ class TemplateIndex:
             if not isinstance(rtype, str) or not rtype:
                 problems.append(f"resource {logical_id!r} has no 'Type'")
                 continue
-            props = body.get("Properties", {})
-            if not isinstance(props, Mapping):
+            if not isinstance(body.get("Properties", {}), Mapping):
                 problems.append(f"resource {logical_id!r}: 'Properties' must be an object")
                 continue
-            meta = body.get("Metadata", {})
-            self.resources[logical_id] = Resource(
-                logical_id=logical_id,
-                type=rtype,
-                properties=dict(props),
-                metadata=dict(meta) if isinstance(meta, Mapping) else {},
-                raw=dict(body),
-            )
+            condition = body.get("Condition")
+            if condition is not None and not isinstance(condition, str):
+                problems.append(f"resource {logical_id!r}: 'Condition' must be a name")
+                continue
+            bodies[logical_id] = body
         for section in ("Parameters", "Mappings", "Conditions"):
             if not isinstance(template.get(section, {}), Mapping):
                 problems.append(f"'{section}' must be an object")
@@ -131,6 +128,138 @@ class TemplateIndex:
             raise MalformedTemplateError(name, problems)
         self.parameters: dict[str, Any] = dict(template.get("Parameters", {}))
         self.mappings: dict[str, Any] = dict(template.get("Mappings", {}))
+        self._decided: dict[str, bool] = {}
+        #: The template's conditions: decided values, and the worlds of the others.
+        self.conditions = ConditionTable(
+            template.get("Conditions", {}), self.parameters, self.literal
+        )
+        self._decided = self.conditions.decided
+        #: Resources that do not exist because their ``Condition`` is false whatever the
+        #: parameters (logical ID -> why); they are neither judged nor related to others.
+        self.inactive: dict[str, str] = {}
+        #: Logical ID -> the undecided conditions its existence or properties depend on.
+        self.conditional: dict[str, frozenset[str]] = {}
+        self._world: World | None = None
+        self.resources: dict[str, Resource] = {}
+        for logical_id, body in bodies.items():
+            condition = body.get("Condition")
+            kept: set[str] = set()
+            if isinstance(condition, str):
+                if self._decided.get(condition) is False:
+                    self.inactive[logical_id] = f"its Condition {condition} is always false"
+                    continue
+                if condition in self.conditions.formulas and condition not in self._decided:
+                    kept.add(condition)
+            props = resolve(dict(body.get("Properties", {})), self._decided, kept)
+            meta = body.get("Metadata", {})
+            self.resources[logical_id] = Resource(
+                logical_id=logical_id,
+                type=body["Type"],
+                properties=props if isinstance(props, dict) else {},
+                metadata=dict(meta) if isinstance(meta, Mapping) else {},
+                raw=dict(body),
+            )
+            used = {c for c in kept if c in self.conditions.formulas and c not in self._decided}
+            if used:
+                self.conditional[logical_id] = frozenset(used)
+
+    # -- conditions -----------------------------------------------------------------------
+    @property
+    def world(self) -> World | None:
+        """The conditions this index was resolved for (``None`` for the template itself)."""
+        return self._world
+
+    def variants(self, logical_id: str) -> list[World] | Unresolved | None:
+        """The worlds a resource must be judged in, or ``None`` when it has just one.
+
+        A resource depends on the undecided conditions used by itself and by the resources
+        within two references of it (its role, the policies of that role, its event
+        sources and their queues, the alarms and log groups that name it...). Every
+        consistent combination of them is one world. :class:`Unresolved` when there are
+        more than :data:`~best_lambda.rules.conditions.MAX_WORLDS`.
+        """
+        if self._world is not None or not self.conditional:
+            return None
+        relevant = self._relevant_conditions().get(logical_id)
+        if not relevant:
+            return None
+        worlds = self.conditions.worlds(relevant)
+        if worlds is None:
+            return Unresolved(
+                f"it depends on {len(relevant)} conditions ({', '.join(sorted(relevant))}), "
+                f"more combinations than best-lambda judges ({MAX_WORLDS})"
+            )
+        return worlds
+
+    def in_world(self, world: World) -> TemplateIndex:
+        """This template with the conditions of ``world`` decided (built once per world)."""
+        if not world:
+            return self
+        cache: dict[World, TemplateIndex] = self.__dict__.setdefault("_worlds", {})
+        if world not in cache:
+            cache[world] = self._resolved_for(world)
+        return cache[world]
+
+    def _resolved_for(self, world: World) -> TemplateIndex:
+        values = dict(world)
+        decided = {**self._decided, **values}
+        derived = object.__new__(TemplateIndex)
+        derived.name = self.name
+        derived.assets = self.assets
+        derived.parameters = self.parameters
+        derived.mappings = self.mappings
+        derived.conditions = self.conditions
+        derived._decided = decided
+        derived.inactive = dict(self.inactive)
+        derived.conditional = {}
+        derived._world = world
+        derived.resources = {}
+        for logical_id, resource in self.resources.items():
+            uses = self.conditional.get(logical_id)
+            if not uses or not uses & values.keys():
+                derived.resources[logical_id] = resource
+                continue
+            condition = resource.raw.get("Condition")
+            if isinstance(condition, str) and values.get(condition) is False:
+                derived.inactive[logical_id] = f"its Condition {condition} is false"
+                continue
+            props = resolve(resource.properties, decided)
+            derived.resources[logical_id] = Resource(
+                logical_id=logical_id,
+                type=resource.type,
+                properties=props if isinstance(props, dict) else {},
+                metadata=resource.metadata,
+                raw=resource.raw,
+            )
+        return derived
+
+    def _relevant_conditions(self) -> dict[str, frozenset[str]]:
+        """Logical ID -> the undecided conditions within two references of it."""
+
+        def compute() -> dict[str, frozenset[str]]:
+            neighbours: dict[str, set[str]] = defaultdict(set)
+            for resource in self.resources.values():
+                linked = set(self.targets_in(resource.properties))
+                for prop in ("FunctionName", "TargetFunctionArn"):
+                    value = resource.properties.get(prop)
+                    if value is not None:
+                        fn = self.function_id(value)
+                        if fn:
+                            linked.add(fn)
+                linked.discard(resource.logical_id)
+                for other in linked:
+                    neighbours[resource.logical_id].add(other)
+                    neighbours[other].add(resource.logical_id)
+            relevant: dict[str, set[str]] = defaultdict(set)
+            for source, uses in self.conditional.items():
+                ball = {source} | neighbours[source]
+                for near in list(ball):
+                    ball |= neighbours[near]
+                for logical_id in ball:
+                    relevant[logical_id] |= uses
+            return {k: frozenset(v) for k, v in relevant.items()}
+
+        return self.memo("template.relevant_conditions", compute)
 
     # -- basic lookups --------------------------------------------------------------------
     @cached_property
@@ -244,6 +373,8 @@ class TemplateIndex:
             return out
         (key, arg) = next(iter(value.items()))
         if key == "Fn::If" and isinstance(arg, list) and len(arg) == 3:
+            if isinstance(arg[0], str) and arg[0] in self._decided:
+                return self.literal(arg[1] if self._decided[arg[0]] else arg[2])
             a, b = self.literal(arg[1]), self.literal(arg[2])
             if not isinstance(a, Unresolved) and a == b:
                 return a

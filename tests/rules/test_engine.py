@@ -127,7 +127,10 @@ def test_literal_resolution():
     index = TemplateIndex(
         {
             "Parameters": {"P": {"Type": "String"}},
-            "Conditions": {"C": {"Fn::Equals": ["a", "a"]}},
+            "Conditions": {
+                "Always": {"Fn::Equals": ["a", "a"]},
+                "C": {"Fn::Equals": [{"Ref": "P"}, "a"]},
+            },
             "Mappings": {
                 "M": {"eu-west-1": {"v": "python3.13"}, "us-east-1": {"v": "python3.13"}},
                 "N": {"eu-west-1": {"v": "a"}, "us-east-1": {"v": "b"}},
@@ -137,6 +140,7 @@ def test_literal_resolution():
     )
     assert index.literal({"Fn::If": ["C", 5, 5]}) == 5
     assert not index.literal({"Fn::If": ["C", 5, 6]})
+    assert index.literal({"Fn::If": ["Always", 5, 6]}) == 5  # decided by the template
     assert index.literal({"Fn::FindInMap": ["M", {"Ref": "AWS::Region"}, "v"]}) == "python3.13"
     assert not index.literal({"Fn::FindInMap": ["N", {"Ref": "AWS::Region"}, "v"]})
     assert "parameter 'P'" in index.literal({"Ref": "P"}).reason

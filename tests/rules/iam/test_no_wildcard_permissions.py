@@ -400,7 +400,7 @@ def test_compliant_unresolved_resource_for_actions_without_resource_level(stack:
     assert_compliant(result(RULE, stack, "Pol"))
 
 
-def test_unknown_when_a_condition_chooses_star(stack: cdk.Stack):
+def test_non_compliant_when_a_condition_chooses_star(stack: cdk.Stack):
     role = lambda_role(stack)
     cond = cdk.CfnCondition(
         stack, "Wide", expression=cdk.Fn.condition_equals(cdk.Aws.REGION, "us-east-1")
@@ -414,10 +414,10 @@ def test_unknown_when_a_condition_chooses_star(stack: cdk.Stack):
             "Resource": cdk.Fn.condition_if(cond.logical_id, "*", "arn:aws:s3:::b/*"),
         },
     )
-    assert_unknown(result(RULE, stack, "Pol"), "condition 'Wide'")
+    assert_non_compliant(result(RULE, stack, "Pol"), "When Wide is true: Statement 1 allows")
 
 
-def test_unknown_when_inline_policy_document_is_conditional(stack: cdk.Stack):
+def test_non_compliant_when_inline_policy_document_is_conditional(stack: cdk.Stack):
     cond = cdk.CfnCondition(
         stack, "Prod", expression=cdk.Fn.condition_equals(cdk.Aws.REGION, "us-east-1")
     )
@@ -432,7 +432,9 @@ def test_unknown_when_inline_policy_document_is_conditional(stack: cdk.Stack):
             ),
         )
     ]
-    assert_unknown(results(RULE, stack)["Role"], "condition 'Prod'")
+    outcome = results(RULE, stack)["Role"]
+    assert_non_compliant(outcome, "When Prod is true: Statement 1 of inline policy 'p' allows every")
+    assert all(f.message.startswith("When Prod is true: ") for f in outcome.findings)
 
 
 # -- the curated table ------------------------------------------------------------------
