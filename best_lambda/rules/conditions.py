@@ -200,6 +200,14 @@ class ConditionTable:
             if value is not None:
                 self.decided[name] = value
 
+    def declare(self, name: str) -> None:
+        """Add a condition ``Fn::If`` uses but the template does not define, as undecided.
+
+        CloudFormation refuses such a template; judging both branches is the safe reading.
+        """
+        if name not in self.formulas:
+            self.formulas[name] = {"BestLambda::Undefined": name}
+
     # -- evaluation -------------------------------------------------------------------------
     def value(self, name: str, atoms: Mapping[_Atom, bool]) -> bool | None:
         """The condition's value given the truth of some comparisons (``None``: undecided)."""

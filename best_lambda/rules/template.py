@@ -159,7 +159,9 @@ class TemplateIndex:
                 metadata=dict(meta) if isinstance(meta, Mapping) else {},
                 raw=dict(body),
             )
-            used = {c for c in kept if c in self.conditions.formulas and c not in self._decided}
+            for undefined in kept - self.conditions.formulas.keys():
+                self.conditions.declare(undefined)
+            used = {c for c in kept if c not in self._decided}
             if used:
                 self.conditional[logical_id] = frozenset(used)
 

@@ -180,8 +180,7 @@ def _wildcard(value: Any, index: TemplateIndex) -> bool | Unresolved:
 
     References to specific resources (``Ref`` / ``Fn::GetAtt``), pseudo parameters and ARNs
     built with ``Fn::Sub`` / ``Fn::Join`` around literal text are never ``*``; a template
-    parameter, an import or a condition choosing between ``*`` and something else is
-    unresolved.
+    parameter or an import is unresolved.
     """
     if value is None:
         return False
@@ -195,14 +194,6 @@ def _wildcard(value: Any, index: TemplateIndex) -> bool | Unresolved:
     if not is_intrinsic(value):
         return False
     (key, arg) = next(iter(value.items()))
-    if key == "Fn::If" and isinstance(arg, list) and len(arg) == 3:
-        branches = [_wildcard(arg[1], index), _wildcard(arg[2], index)]
-        unresolved = next((b for b in branches if isinstance(b, Unresolved)), None)
-        if unresolved is not None:
-            return unresolved
-        if branches[0] == branches[1]:
-            return branches[0]
-        return Unresolved(f"whether it is '*' depends on the condition {arg[0]!r}")
     if key in ("Ref", "Fn::GetAtt") and index.target(value) is not None:
         return False
     if key == "Ref" and isinstance(arg, str) and arg.startswith("AWS::"):

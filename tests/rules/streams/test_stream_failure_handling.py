@@ -192,7 +192,7 @@ def test_unknown_when_bisection_is_a_parameter():
     assert_unknown(result(RULE, template, "Esm"), "BisectBatchOnFunctionError")
 
 
-def test_unknown_when_the_destination_depends_on_a_condition():
+def test_non_compliant_when_a_condition_removes_the_destination():
     template = hand_written(
         DestinationConfig={
             "OnFailure": {
@@ -204,7 +204,9 @@ def test_unknown_when_the_destination_depends_on_a_condition():
         BisectBatchOnFunctionError=True,
         MaximumRetryAttempts=1,
     )
-    assert_unknown(result(RULE, template, "Esm"), "condition 'Prod'")
+    assert_non_compliant(
+        result(RULE, template, "Esm"), "When Prod is false: DestinationConfig.OnFailure"
+    )
 
 
 def test_unknown_when_a_stream_source_is_a_parameter(stack: cdk.Stack):
@@ -229,10 +231,10 @@ def test_non_compliant_wins_over_an_unresolved_piece():
     assert len(outcome.findings) == 1
 
 
-def test_unknown_when_bisection_is_set_only_under_a_condition():
+def test_non_compliant_when_bisection_is_set_only_under_a_condition():
     template = hand_written(
         DestinationConfig={"OnFailure": {"Destination": "arn:aws:sqs:eu-west-1:1:dlq"}},
         BisectBatchOnFunctionError={"Fn::If": ["Prod", True, {"Ref": "AWS::NoValue"}]},
         MaximumRetryAttempts=1,
     )
-    assert_unknown(result(RULE, template, "Esm"), "condition 'Prod'")
+    assert_non_compliant(result(RULE, template, "Esm"), "When Prod is false: BisectBatch")
