@@ -179,8 +179,11 @@ class ConditionTable:
     ...     {"Env": {"Type": "String", "Default": "prod"}}, lambda v: v)
     >>> table.decided
     {'Never': False}
-    >>> [dict(w) for w in table.worlds({"IsProd", "IsDev"})]
-    [{'IsDev': False, 'IsProd': False}, {'IsDev': False, 'IsProd': True}, {'IsDev': True, 'IsProd': False}]
+    >>> for world in table.worlds({"IsProd", "IsDev"}):
+    ...     print(dict(world))
+    {'IsDev': False, 'IsProd': False}
+    {'IsDev': False, 'IsProd': True}
+    {'IsDev': True, 'IsProd': False}
     """
 
     def __init__(
@@ -213,7 +216,9 @@ class ConditionTable:
         """The condition's value given the truth of some comparisons (``None``: undecided)."""
         return self._eval({"Condition": name}, atoms, ())
 
-    def _eval(self, formula: Any, atoms: Mapping[_Atom, bool], stack: tuple[str, ...]) -> bool | None:
+    def _eval(
+        self, formula: Any, atoms: Mapping[_Atom, bool], stack: tuple[str, ...]
+    ) -> bool | None:
         if isinstance(formula, bool):
             return formula
         if not isinstance(formula, dict) or len(formula) != 1:
@@ -229,7 +234,7 @@ class ConditionTable:
             return None if inner is None else not inner
         if key in ("Fn::And", "Fn::Or") and args:
             values = [self._eval(a, atoms, stack) for a in args]
-            stop = key == "Fn::Or"  # the value that decides alone
+            stop: bool = key == "Fn::Or"  # the value that decides alone
             if stop in values:
                 return stop
             return None if None in values else not stop
@@ -321,8 +326,16 @@ class ConditionTable:
         undecided = sorted(n for n in set(names) if n in self.formulas and n not in self.decided)
         if not undecided:
             return [()]
+        key = tuple(undecided)
+        cache: dict[tuple[str, ...], list[World] | None] = self.__dict__.setdefault("_worlds", {})
+        if key not in cache:
+            cache[key] = self._enumerate(undecided)
+        return cache[key]
+
+    def _enumerate(self, undecided: list[str]) -> list[World] | None:
         atoms = sorted(
-            {a for n in undecided for a in self.atoms(n)}, key=lambda a: (a.expression, a.text or "")
+            {a for n in undecided for a in self.atoms(n)},
+            key=lambda a: (a.expression, a.text or ""),
         )
         if len(atoms) > MAX_ATOMS:
             return None

@@ -294,7 +294,9 @@ def _run(
     except Exception as exc:  # a bug in a rule must not hide the resource
         if failures is not None:
             failures.append(
-                RuleFailure(rule.id, index.name, resource.logical_id, f"{type(exc).__name__}: {exc}")
+                RuleFailure(
+                    rule.id, index.name, resource.logical_id, f"{type(exc).__name__}: {exc}"
+                )
             )
         return Result.unknown(
             f"{rule.id} failed on this resource ({type(exc).__name__}: {exc}); "

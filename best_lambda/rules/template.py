@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
 
-from best_lambda.rules.conditions import MAX_WORLDS, ConditionTable, World, resolve
+from best_lambda.rules.conditions import (
+    ABSENT,
+    MAX_WORLDS,
+    ConditionTable,
+    World,
+    conditions_in,
+    resolve,
+)
 from best_lambda.rules.model import Resource
 
 __all__ = [
@@ -194,7 +201,7 @@ class TemplateIndex:
         return worlds
 
     def in_world(self, world: World) -> TemplateIndex:
-        """This template with the conditions of ``world`` decided (built once per world)."""
+        """The template with the conditions of ``world`` decided (built once per world)."""
         if not world:
             return self
         cache: dict[World, TemplateIndex] = self.__dict__.setdefault("_worlds", {})
@@ -234,6 +241,28 @@ class TemplateIndex:
                 raw=resource.raw,
             )
         return derived
+
+    def alternatives(self, value: Any) -> list[Any]:
+        """Every value ``value`` can take, for a scan over resources of the whole template.
+
+        A rule judges its resource in the worlds of the conditions around it; a value of a
+        resource further away may still hold an ``Fn::If`` on another condition. Scans
+        (every alarm of the template, for instance) read each of its possibilities:
+        ``AWS::NoValue`` becomes ``None``.
+        """
+        names = conditions_in(value) - self._decided.keys()
+        if not names:
+            return [value]
+        worlds = self.conditions.worlds(names)
+        if worlds is None:
+            return [value]
+        found: list[Any] = []
+        for world in worlds:
+            option = resolve(value, {**self._decided, **dict(world)})
+            option = None if option is ABSENT else option
+            if option not in found:
+                found.append(option)
+        return found
 
     def _relevant_conditions(self) -> dict[str, frozenset[str]]:
         """Logical ID -> the undecided conditions within two references of it."""

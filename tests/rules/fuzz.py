@@ -94,7 +94,9 @@ def _replacements(old: Any, resources: list[str], rng: random.Random) -> list[tu
 def cases(count: int, seed: int = 0) -> Iterator[Case]:
     """``count`` mutated templates, the same ones for the same seed."""
     rng = random.Random(seed)
-    templates = [(p.parent.name if p.parent.name != "realapps" else p.stem, p) for p in template_paths()]
+    templates = [
+        (p.parent.name if p.parent.name != "realapps" else p.stem, p) for p in template_paths()
+    ]
     loaded = {name: json.loads(path.read_text()) for name, path in templates}
     names = sorted(loaded)
     for _ in range(count):

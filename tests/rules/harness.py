@@ -117,9 +117,7 @@ def beyond_the_condition_cap(source: cdk.Stack | dict[str, Any], logical_id: str
     resources = dict(template["Resources"])
     body = dict(resources[logical_id])
     props = dict(body.get("Properties", {}))
-    props["Tags"] = [
-        {"Key": f"t{n}", "Value": {"Fn::If": [f"Cap{n}", "a", "b"]}} for n in range(7)
-    ]
+    props["Tags"] = [{"Key": f"t{n}", "Value": {"Fn::If": [f"Cap{n}", "a", "b"]}} for n in range(7)]
     body["Properties"] = props
     resources[logical_id] = body
     template["Resources"] = resources

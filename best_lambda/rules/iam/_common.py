@@ -70,7 +70,8 @@ def role_users(role_id: str, index: TemplateIndex) -> list[str]:
 def lambda_execution_roles(index: TemplateIndex) -> frozenset[str]:
     """Roles of the template that are (or are made to be) Lambda execution roles.
 
-    A role counts when a function of the template runs as it, or when its trust policy allows ``lambda.amazonaws.com`` to assume it.
+    A role counts when a function of the template runs as it, or when its trust policy
+    allows ``lambda.amazonaws.com`` to assume it.
     """
 
     def compute() -> frozenset[str]:

@@ -13,7 +13,9 @@ def check(role: Resource, index: TemplateIndex, options: CheckOptions) -> Result
     users = role_users(role.logical_id, index)
     if len(users) >= 2:
         return Result.non_compliant(
-            Finding(f"The role is the execution role of {len(users)} functions: {', '.join(users)}.")
+            Finding(
+                f"The role is the execution role of {len(users)} functions: {', '.join(users)}."
+            )
         )
     if not users:
         return Result.not_applicable("no function of this template runs as this role")

@@ -13,6 +13,7 @@ from best_lambda.rules.template import TemplateIndex, Unresolved, is_intrinsic
 
 __all__ = ["PERMISSION", "is_set"]
 
+
 def is_set(value: Any, index: TemplateIndex) -> bool | Unresolved:
     """Whether an ARN-valued property is set to something (not absent, not empty).
 

@@ -433,7 +433,9 @@ def test_non_compliant_when_inline_policy_document_is_conditional(stack: cdk.Sta
         )
     ]
     outcome = results(RULE, stack)["Role"]
-    assert_non_compliant(outcome, "When Prod is true: Statement 1 of inline policy 'p' allows every")
+    assert_non_compliant(
+        outcome, "When Prod is true: Statement 1 of inline policy 'p' allows every"
+    )
     assert all(f.message.startswith("When Prod is true: ") for f in outcome.findings)
 
 

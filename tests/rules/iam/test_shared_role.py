@@ -145,7 +145,9 @@ def test_non_compliant_when_two_functions_choose_the_role_together(stack: cdk.St
         )
     outcomes = results(RULE, stack)
     assert_non_compliant(outcomes["Blue"], "When Prod is true: The role is the execution role of 2")
-    assert_non_compliant(outcomes["Green"], "When Prod is false: The role is the execution role of 2")
+    assert_non_compliant(
+        outcomes["Green"], "When Prod is false: The role is the execution role of 2"
+    )
 
 
 def test_unknown_beyond_the_cap_on_condition_combinations(stack: cdk.Stack):

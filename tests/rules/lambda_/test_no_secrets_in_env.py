@@ -81,9 +81,7 @@ def test_non_compliant_secret_value_of_aws_cdk_lib(stack: cdk.Stack):
 
 def test_non_compliant_ssm_secure_dynamic_reference():
     variables = {"TOKEN": {"Fn::Sub": "{{resolve:ssm-secure:/${AWS::StackName}/token}}"}}
-    assert_non_compliant(
-        result(RULE, template(variables), "Fn"), "an SSM SecureString parameter"
-    )
+    assert_non_compliant(result(RULE, template(variables), "Fn"), "an SSM SecureString parameter")
 
 
 def test_non_compliant_no_echo_parameter():
@@ -165,7 +163,8 @@ def test_non_compliant_literal_in_a_mapping():
 def test_non_compliant_literal_in_a_conditional_map():
     variables = {"Fn::If": ["IsProd", {"DB_PASSWORD": "hunter2hunter2"}, {"Ref": "AWS::NoValue"}]}
     assert_non_compliant(
-        result(RULE, template(variables), "Fn"), "When IsProd is true: Environment variable DB_PASSWORD"
+        result(RULE, template(variables), "Fn"),
+        "When IsProd is true: Environment variable DB_PASSWORD",
     )
 
 
