@@ -15,7 +15,14 @@ from typing import Any, Literal
 
 from best_lambda import limits
 from best_lambda.rules.model import Resource
-from best_lambda.rules.template import FUNCTION, TemplateIndex, Unresolved, is_intrinsic
+from best_lambda.rules.template import (
+    FUNCTION,
+    TemplateIndex,
+    Unresolved,
+    dig,
+    is_intrinsic,
+    items,
+)
 
 __all__ = [
     "ASYNC_SERVICES",
@@ -261,7 +268,7 @@ def dead_letter_queues(index: TemplateIndex) -> dict[str, str]:
 
         for fn in index.of_type(FUNCTION):
             note(
-                (fn.get("DeadLetterConfig") or {}).get("TargetArn"),
+                dig(fn.get("DeadLetterConfig"), "TargetArn"),
                 f"dead-letter queue of function {fn.logical_id}",
             )
 
@@ -280,20 +287,20 @@ def dead_letter_queues(index: TemplateIndex) -> dict[str, str]:
             (ESM, "event source mapping on-failure destination"),
         ):
             for resource in index.of_type(rtype):
-                on_failure = (resource.get("DestinationConfig") or {}).get("OnFailure") or {}
-                note(on_failure.get("Destination"), f"{what} ({resource.logical_id})")
+                destination = dig(resource.get("DestinationConfig"), "OnFailure", "Destination")
+                note(destination, f"{what} ({resource.logical_id})")
         for rule in index.of_type("AWS::Events::Rule"):
-            for target in rule.get("Targets") or []:
+            for target in items(rule.get("Targets")):
                 if isinstance(target, dict):
                     note(
-                        (target.get("DeadLetterConfig") or {}).get("Arn"),
+                        dig(target, "DeadLetterConfig", "Arn"),
                         f"dead-letter queue of EventBridge rule {rule.logical_id}",
                     )
         for schedule in index.of_type("AWS::Scheduler::Schedule"):
             target = schedule.get("Target") or {}
             if isinstance(target, dict):
                 note(
-                    (target.get("DeadLetterConfig") or {}).get("Arn"),
+                    dig(target, "DeadLetterConfig", "Arn"),
                     f"dead-letter queue of schedule {schedule.logical_id}",
                 )
         for subscription in index.of_type("AWS::SNS::Subscription"):
@@ -362,7 +369,7 @@ def role_statements(role_id: str, index: TemplateIndex) -> list[PolicyStatement]
     def compute() -> dict[str, list[PolicyStatement]]:
         by_role: dict[str, list[PolicyStatement]] = {}
         for role in index.of_type("AWS::IAM::Role"):
-            for policy in role.get("Policies") or []:
+            for policy in items(role.get("Policies")):
                 if isinstance(policy, dict):
                     by_role.setdefault(role.logical_id, []).extend(
                         PolicyStatement(role, s)

@@ -209,7 +209,7 @@ def secret_parameter_reason(name: str, parameter_name: str, parameter: object) -
     Examples
     --------
     >>> no_echo = {"Type": "String", "NoEcho": True}
-    >>> secret_parameter_reason("DB_PASSWORD", "DbPassword", no_echo)[:43]
+    >>> secret_parameter_reason("DB_PASSWORD", "DbPassword", no_echo)[:44]
     'its value is the NoEcho parameter DbPassword'
     >>> secret_parameter_reason("DB_PASSWORD", "DbPassword", {"Type": "String"})
     """

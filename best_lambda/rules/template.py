@@ -29,7 +29,9 @@ __all__ = [
     "MalformedTemplateError",
     "TemplateIndex",
     "Unresolved",
+    "dig",
     "is_intrinsic",
+    "items",
 ]
 
 FUNCTION = "AWS::Lambda::Function"
@@ -57,6 +59,26 @@ class Unresolved:
 
     def __bool__(self) -> bool:  # an Unresolved is never a usable value
         return False
+
+
+def dig(value: Any, *keys: str) -> Any:
+    """``value[k1][k2]...``, or ``None`` where a level is missing or not an object.
+
+    Examples
+    --------
+    >>> dig({"A": {"B": 1}}, "A", "B"), dig({"A": "x"}, "A", "B")
+    (1, None)
+    """
+    for key in keys:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return value
+
+
+def items(value: Any) -> list[Any]:
+    """``value`` if it is a list, else ``[]`` (a malformed or intrinsic list is not read)."""
+    return value if isinstance(value, list) else []
 
 
 def is_intrinsic(value: Any) -> bool:
@@ -308,7 +330,7 @@ class TemplateIndex:
 
     def get(self, logical_id: str | None) -> Resource | None:
         """The resource with this logical ID, if the template has it."""
-        return self.resources.get(logical_id) if logical_id else None
+        return self.resources.get(logical_id) if isinstance(logical_id, str) else None
 
     def memo(self, key: str, compute: Callable[[], _T]) -> _T:
         """Compute a derived map once per template (e.g. "every dead-letter queue")."""
@@ -412,6 +434,8 @@ class TemplateIndex:
             return Unresolved(f"it depends on the condition {arg[0]!r}")
         if key == "Fn::FindInMap" and isinstance(arg, list) and len(arg) >= 3:
             return self._find_in_map(arg)
+        if key == "Ref" and not isinstance(arg, str):
+            return Unresolved(f"{value!r} is not a valid Ref")
         if key == "Ref" and arg in self.parameters:
             return Unresolved(f"it comes from the template parameter {arg!r}")
         if key == "Ref" and isinstance(arg, str) and arg.startswith("AWS::"):
@@ -521,7 +545,7 @@ class TemplateIndex:
                 for role in self.referrers(policy.logical_id, "AWS::IAM::Role")
                 if any(
                     self.target(arn) == policy.logical_id
-                    for arn in (role.get("ManagedPolicyArns") or [])
+                    for arn in items(role.get("ManagedPolicyArns"))
                 )
             ]
         return sorted(set(found))

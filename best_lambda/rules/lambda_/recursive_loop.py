@@ -18,7 +18,7 @@ from typing import Any
 from best_lambda.rules.model import Finding, Resource, Result, Rule, Severity
 from best_lambda.rules.options import CheckOptions
 from best_lambda.rules.relations import PolicyStatement, event_source_kind, role_statements
-from best_lambda.rules.template import FUNCTION, TemplateIndex, Unresolved
+from best_lambda.rules.template import FUNCTION, TemplateIndex, Unresolved, items
 
 ESM = "AWS::Lambda::EventSourceMapping"
 SUBSCRIPTION = "AWS::SNS::Subscription"
@@ -246,7 +246,7 @@ def _topic_subscriptions(index: TemplateIndex) -> dict[str, list[tuple[Resource,
     def compute() -> dict[str, list[tuple[Resource, Any]]]:
         found: dict[str, list[tuple[Resource, Any]]] = defaultdict(list)
         for topic in index.of_type("AWS::SNS::Topic"):
-            for item in topic.get("Subscription") or []:
+            for item in items(topic.get("Subscription")):
                 if isinstance(item, dict) and index.literal(item.get("Protocol")) == "lambda":
                     fn = index.function_id(item.get("Endpoint"))
                     if fn:
