@@ -89,7 +89,7 @@ def test_non_compliant_scheduler_target_dead_letter_queue_does_not_count(stack: 
             "deadLetterConfig": {"arn": sqs.Queue(stack, "ScheduleDlq").queue_arn},
         },
     )
-    assert_non_compliant(result(RULE, stack, "Fn"), "EventBridge Scheduler (Schedule)")
+    assert_non_compliant(result(RULE, stack, "Fn"), "EventBridge Scheduler (schedule Schedule)")
 
 
 def test_non_compliant_event_invoke_config_without_destination(stack: cdk.Stack):
