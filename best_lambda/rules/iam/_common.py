@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from best_lambda.rules.model import Resource
 from best_lambda.rules.relations import lambda_roles, principal_service, statement_list
-from best_lambda.rules.template import FUNCTION, TemplateIndex
+from best_lambda.rules.template import FUNCTION, TemplateIndex, Unresolved, is_intrinsic
 
 __all__ = [
     "ROLE",
+    "aws_managed_name",
     "lambda_execution_roles",
     "role_of",
     "role_users",
@@ -80,3 +84,70 @@ def lambda_execution_roles(index: TemplateIndex) -> frozenset[str]:
         return frozenset(found)
 
     return index.memo("iam.lambda_execution_roles", compute)
+
+
+# A stand-in for the parts of an ARN the template alone does not decide.
+_HOLE = "\x00"
+# Pseudo parameters whose value is known well enough to read an ARN: the partition does not
+# matter, and an account ID is never the literal "aws" of AWS-managed policies.
+_PSEUDO = {"AWS::Partition": "aws", "AWS::AccountId": "000000000000"}
+_SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+
+
+def _text(value: Any, index: TemplateIndex) -> str:
+    """The ARN as text, with :data:`_HOLE` where the template does not decide it."""
+    if isinstance(value, str):
+        return value
+    if not is_intrinsic(value):
+        return _HOLE
+    (key, arg) = next(iter(value.items()))
+    if key == "Ref" and isinstance(arg, str) and arg in _PSEUDO:
+        return _PSEUDO[arg]
+    if key == "Fn::Sub":
+        text = arg[0] if isinstance(arg, list) and arg else arg
+        variables = arg[1] if isinstance(arg, list) and len(arg) > 1 else {}
+        if isinstance(text, str):
+
+            def substitute(match: re.Match[str]) -> str:
+                name = match.group(1)
+                if isinstance(variables, dict) and name in variables:
+                    return _text(variables[name], index)
+                return _PSEUDO.get(name, _HOLE)
+
+            return _SUB_VARIABLE.sub(substitute, text)
+    if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
+        delimiter, parts = arg
+        if isinstance(delimiter, str) and isinstance(parts, list):
+            return delimiter.join(_text(part, index) for part in parts)
+    literal = index.literal(value)
+    return literal if isinstance(literal, str) else _HOLE
+
+
+def aws_managed_name(value: Any, index: TemplateIndex) -> str | Unresolved | None:
+    """The name of the AWS-managed policy a ``ManagedPolicyArns`` entry designates.
+
+    ``None`` for a customer-managed policy (a policy of this template, or an ARN in an
+    account); :class:`Unresolved` when the template alone cannot tell.
+    """
+    if index.target(value) is not None:
+        return None
+    text = _text(value, index)
+    parts = text.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn" or parts[2] != "iam":
+        if _HOLE in text:
+            reason = index.literal(value)
+            return (
+                reason
+                if isinstance(reason, Unresolved)
+                else Unresolved(f"{value!r} cannot be resolved")
+            )
+        return None
+    account, resource = parts[4], parts[5]
+    if _HOLE in account:
+        return Unresolved(f"the account of {value!r} is not known from the template")
+    if account != "aws" or not resource.startswith("policy/"):
+        return None
+    name = resource.rsplit("/", 1)[1]
+    if _HOLE in name or not name:
+        return Unresolved(f"the policy name in {value!r} is not known from the template")
+    return name
