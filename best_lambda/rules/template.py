@@ -32,12 +32,17 @@ __all__ = [
     "dig",
     "is_intrinsic",
     "items",
+    "name_text",
 ]
 
 FUNCTION = "AWS::Lambda::Function"
 _T = TypeVar("_T")
 _SUB_REF = re.compile(r"\$\{(?!!)([A-Za-z0-9_:]+)(?:\.([A-Za-z0-9_.]+))?\}")
-_LAMBDA_ARN = re.compile(r"^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::.+)?$")
+#: A Lambda function ARN (or name with qualifier) whose parts may be ``${...}`` placeholders.
+_PART = r"(?:\$\{[^}]*\}|[^:$])"
+_LAMBDA_ARN_TEXT = re.compile(
+    rf"^arn:{_PART}+:lambda:{_PART}*:{_PART}*:function:({_PART}+)(?::{_PART}+)?$"
+)
 
 
 class MalformedTemplateError(ValueError):
@@ -59,6 +64,60 @@ class Unresolved:
 
     def __bool__(self) -> bool:  # an Unresolved is never a usable value
         return False
+
+
+def name_text(value: Any) -> str | None:
+    """A name or ARN as one text, references written ``${X}`` / ``${X.Attr}`` as in Fn::Sub.
+
+    Two values with the same text designate the same thing. ``None`` when the value is not
+    a string, ``Ref``, ``Fn::GetAtt``, ``Fn::Sub`` or ``Fn::Join`` of those.
+
+    Examples
+    --------
+    >>> name_text({"Fn::Join": ["-", [{"Ref": "AWS::StackName"}, "worker"]]})
+    '${AWS::StackName}-worker'
+    >>> name_text({"Fn::Sub": ["${Stack}-worker", {"Stack": {"Ref": "AWS::StackName"}}]})
+    '${AWS::StackName}-worker'
+    """
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, Mapping) or len(value) != 1:
+        return None
+    ((key, arg),) = value.items()
+    if key == "Ref" and isinstance(arg, str):
+        return "${" + arg + "}"
+    if key == "Fn::GetAtt":
+        parts = arg if isinstance(arg, list) else str(arg).split(".", 1)
+        if len(parts) == 2 and all(isinstance(p, str) for p in parts):
+            return "${" + ".".join(parts) + "}"
+        return None
+    if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
+        separator, parts = arg
+        if isinstance(separator, str) and isinstance(parts, list):
+            texts = [name_text(p) for p in parts]
+            if all(t is not None for t in texts):
+                return separator.join(t for t in texts if t is not None)
+        return None
+    if key == "Fn::Sub":
+        text, variables = (arg[0], arg[1]) if isinstance(arg, list) and len(arg) == 2 else (arg, {})
+        if not isinstance(text, str) or not isinstance(variables, Mapping):
+            return None
+        failed = False
+
+        def replace(match: re.Match[str]) -> str:
+            nonlocal failed
+            name = match.group(1) + (f".{match.group(2)}" if match.group(2) else "")
+            if name in variables:
+                inner = name_text(variables[name])
+                if inner is None:
+                    failed = True
+                    return ""
+                return inner
+            return "${" + name + "}"
+
+        result = _SUB_REF.sub(replace, text)
+        return None if failed else result
+    return None
 
 
 def dig(value: Any, *keys: str) -> Any:
@@ -482,18 +541,27 @@ class TemplateIndex:
     # -- Lambda-specific relationships ----------------------------------------------------
     @cached_property
     def _functions_by_name(self) -> dict[str, str]:
+        """Function name, as a literal or as the text of an expression -> logical ID."""
         names: dict[str, str] = {}
+        ambiguous: set[str] = set()
         for fn in self.of_type(FUNCTION):
-            name = self.literal(fn.get("FunctionName"))
-            if isinstance(name, str):
-                names[name] = fn.logical_id
-        return names
+            value = fn.get("FunctionName")
+            literal = self.literal(value)
+            text = literal if isinstance(literal, str) else name_text(value)
+            if text is None:
+                continue
+            if text in names and names[text] != fn.logical_id:
+                ambiguous.add(text)
+            names[text] = fn.logical_id
+        return {k: v for k, v in names.items() if k not in ambiguous}
 
-    def function_id(self, value: Any) -> str | None:
+    def function_id(self, value: Any, _depth: int = 0) -> str | None:
         """The Lambda function (logical ID) that a FunctionName / ARN value designates.
 
-        Follows aliases and versions to their function, and understands literal names and
-        ARNs of functions defined in the template. ``None`` when it is not one of them.
+        Follows aliases and versions to their function, and understands names and ARNs of
+        functions defined in the template, written as literals or as expressions
+        (``Fn::Sub: "${AWS::StackName}-worker"`` designates the function whose
+        ``FunctionName`` is that same expression). ``None`` when it is not one of them.
         """
         target = self.target(value)
         if target is None and isinstance(value, dict) and is_intrinsic(value):
@@ -508,13 +576,14 @@ class TemplateIndex:
             resource = self.resources[target]
             if resource.type == FUNCTION:
                 return target
-            if resource.type in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
-                return self.function_id(resource.get("FunctionName"))
+            if resource.type in ("AWS::Lambda::Alias", "AWS::Lambda::Version") and _depth < 4:
+                return self.function_id(resource.get("FunctionName"), _depth + 1)
             return None
-        if isinstance(value, str):
-            match = _LAMBDA_ARN.match(value)
-            return self._functions_by_name.get(match.group(1) if match else value)
-        return None
+        text = name_text(value)
+        if text is None:
+            return None
+        match = _LAMBDA_ARN_TEXT.match(text)
+        return self._functions_by_name.get(match.group(1) if match else text)
 
     def role_of(self, function: Resource) -> str | None:
         """The logical ID of the IAM role a function runs as, if defined in this template."""
