@@ -295,7 +295,7 @@ def main(names: list[str]) -> int:
         for n in SIZES:
             template = PATTERNS[name](n)
             count = len(template["Resources"])
-            seconds = measure(template, repeat=3 if n < 1000 else 1)
+            seconds = measure(template, repeat=5)
             costs.append(seconds / count)
             print(f"{name:20} {n:>6} {count:>10} {seconds:>9.3f} {seconds / count * 1e6:>12.1f}")
         ratio = costs[-1] / costs[0]

@@ -11,6 +11,12 @@ templates, the value ``v`` is replaced by
   compliant or not applicable).
 
 ``C`` is a condition the template cannot decide (it compares a parameter).
+
+Among the placements are the misfires once seen on real templates: a policy's ``Roles`` (and
+one item of it) under ``Fn::If`` (``Writes``), an S3 notification entry under ``Fn::If``
+(``Bucket``, for BestLambda-RecursiveLoop), ``TracingConfig`` with ``Active`` in both
+branches, a ``ManagedPolicyArns`` item ``Fn::If [C, harmless, AWS::NoValue]`` (``Role``) and
+whole-object ``DeadLetterConfig`` / ``LogGroupName`` under ``Fn::If`` (``Fn``, ``FnLogs``).
 """
 
 from __future__ import annotations
