@@ -11,14 +11,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from best_lambda.rules.conditions import World, describe
 from best_lambda.rules.framework import framework_component
 from best_lambda.rules.model import Finding, Resource, Result, Rule, Severity, Status
 from best_lambda.rules.options import CheckOptions
-from best_lambda.rules.template import TemplateIndex
+from best_lambda.rules.template import TemplateIndex, Unresolved
 
 __all__ = [
     "FRAMEWORK_RULE_ID",
     "Report",
+    "RuleFailure",
     "TemplateInput",
     "Violation",
     "evaluate",
@@ -78,8 +80,27 @@ class Violation:
 
 
 @dataclass(frozen=True)
+class RuleFailure:
+    """A rule that raised on a resource: a bug in best-lambda, reported as UNKNOWN.
+
+    The engine's safety net turns the exception into an "unknown" finding so that one bug
+    cannot hide the rest of the report; this record keeps the event visible to tests and
+    tools (``Report.failures``).
+    """
+
+    rule_id: str
+    template: str
+    logical_id: str
+    error: str
+
+
+@dataclass(frozen=True)
 class Report:
-    """Everything one evaluation found."""
+    """Everything one evaluation found.
+
+    ``failures`` lists the rules that raised (each also reported as an UNKNOWN violation);
+    it is empty unless best-lambda has a bug.
+    """
 
     violations: tuple[Violation, ...]
     templates: int
@@ -88,6 +109,7 @@ class Report:
     #: (template name, logical ID, rule ID) -> outcome, when ``evaluate(record=True)``
     #: (the audit's scorecard shows compliant and not-applicable results too).
     statuses: Mapping[tuple[str, str, str], Status] = field(default_factory=dict)
+    failures: tuple[RuleFailure, ...] = ()
 
     @property
     def errors(self) -> tuple[Violation, ...]:
@@ -118,22 +140,27 @@ def evaluate_template(
     paths: Mapping[str, str] | None = None,
     outcomes: Counter[Status] | None = None,
     statuses: dict[tuple[str, str, str], Status] | None = None,
+    failures: list[RuleFailure] | None = None,
 ) -> list[Violation]:
-    """Run ``rules`` over one indexed template; return its violations."""
+    """Run ``rules`` over one indexed template; return its violations.
+
+    Several findings of one result with the same ID on the same resource become one
+    violation that lists them all (a rule may find more than one problem at once).
+    """
     paths = paths or {}
     violations: list[Violation] = []
     seen: set[tuple[str, str]] = set()
     for rule in rules:
         for rtype in sorted(rule.resource_types):
             for resource in index.of_type(rtype):
-                result = _run(rule, resource, index, options)
+                result = _run(rule, resource, index, options, failures)
                 if outcomes is not None:
                     outcomes[result.status] += 1
                 if statuses is not None:
                     statuses[index.name, resource.logical_id, rule.id] = result.status
                 if result.status not in (Status.NON_COMPLIANT, Status.UNKNOWN):
                     continue
-                for finding in result.findings:
+                for finding in _combined(rule, result.findings):
                     violation = _violation(rule, result.status, finding, resource, index, paths)
                     key = (violation.finding_id, violation.logical_id)
                     if key not in seen:
@@ -142,12 +169,46 @@ def evaluate_template(
     return violations
 
 
+def _combined(rule: Rule, findings: Sequence[Finding]) -> list[Finding]:
+    """One finding per (ID, resource): several problems are listed in one message."""
+    groups: dict[tuple[str, str | None], list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault((rule.finding_id(finding), finding.logical_id), []).append(finding)
+    combined: list[Finding] = []
+    for group in groups.values():
+        messages = list(dict.fromkeys(f.message for f in group))
+        if len(messages) == 1:
+            combined.append(group[0])
+            continue
+        severities = [f.severity or rule.severity for f in group]
+        worst = Severity.ERROR if Severity.ERROR in severities else Severity.WARNING
+        listed = " ".join(f"({n}) {m}" for n, m in enumerate(messages, start=1))
+        combined.append(
+            Finding(
+                f"{len(messages)} problems, each to be fixed: {listed}",
+                suffix=group[0].suffix,
+                severity=worst if worst is not rule.severity else None,
+                logical_id=group[0].logical_id,
+            )
+        )
+    return combined
+
+
 def judge(rule: Rule, resource: Resource, index: TemplateIndex, options: CheckOptions) -> Result:
     """One rule's result for one resource, with the engine's policy applied.
 
     Resources owned by aws-cdk-lib's own functions are not applicable (they are reported
     once each by ``BestLambda-CdkFrameworkFunction``) unless
-    ``options.check_framework_functions``. Exceptions from the check propagate.
+    ``options.check_framework_functions``.
+
+    Conditions are decided here, once for every rule: when the resource or its neighbours
+    depend on conditions the template cannot decide, the rule is run once per consistent
+    combination of them (:meth:`TemplateIndex.variants`), with every ``Fn::If`` taken and
+    every ``AWS::NoValue`` removed, and the results are merged: non-compliant if any
+    combination is (the finding names the conditions, e.g. "When IsProd is false: ..."),
+    compliant only if every combination is compliant or not applicable, unknown past
+    :data:`~best_lambda.rules.conditions.MAX_WORLDS` combinations. Exceptions from the
+    check propagate.
     """
     if (
         rule.id != FRAMEWORK_RULE_ID
@@ -155,7 +216,62 @@ def judge(rule: Rule, resource: Resource, index: TemplateIndex, options: CheckOp
         and (component := _component(resource, index))
     ):
         return Result.not_applicable(f"owned by aws-cdk-lib ({component})")
-    return rule.check(resource, index, options)
+    worlds = index.variants(resource.logical_id)
+    if worlds is None:
+        return rule.check(resource, index, options)
+    if isinstance(worlds, Unresolved):
+        return Result.unknown(worlds.reason)
+    judged: list[tuple[World, Result]] = []
+    for world in worlds:
+        variant_index = index.in_world(world)
+        variant = variant_index.get(resource.logical_id)
+        if variant is not None:
+            judged.append((world, rule.check(variant, variant_index, options)))
+    return _merge(rule, judged)
+
+
+def _merge(rule: Rule, judged: list[tuple[World, Result]]) -> Result:
+    """One result from the results of every world the resource exists in."""
+    if not judged:
+        return Result.not_applicable("the resource exists under no combination of conditions")
+    worlds = [w for w, _ in judged]
+    for status in (Status.NON_COMPLIANT, Status.UNKNOWN):
+        hits = [(w, r) for w, r in judged if r.status is status]
+        if not hits:
+            continue
+        # The same finding (ID, resource, message) in several worlds is one finding that
+        # names the worlds it holds in (nothing when it holds in all of them).
+        seen: dict[tuple[str, str | None, str], tuple[list[World], list[Finding]]] = {}
+        for world, result in hits:
+            for finding in result.findings:
+                key = (rule.finding_id(finding), finding.logical_id, finding.message)
+                entry = seen.setdefault(key, ([], []))
+                entry[0].append(world)
+                entry[1].append(finding)
+        findings: list[Finding] = []
+        for (_, _, message), (where, found) in seen.items():
+            when = describe(where, worlds)
+            severities = [f.severity or rule.severity for f in found]
+            worst = Severity.ERROR if Severity.ERROR in severities else Severity.WARNING
+            findings.append(
+                Finding(
+                    f"{when[:1].upper()}{when[1:]}: {message}" if when else message,
+                    suffix=found[0].suffix,
+                    severity=found[0].severity if len(set(severities)) == 1 else worst,
+                    logical_id=found[0].logical_id,
+                )
+            )
+        if status is Status.NON_COMPLIANT:
+            return Result.non_compliant(*findings)
+        reasons = []
+        for world, result in hits:
+            when = describe([world], worlds)
+            reasons.append(f"{when}: {result.reason}" if when else result.reason)
+        return Result(Status.UNKNOWN, tuple(findings), "; ".join(dict.fromkeys(reasons)))
+    compliant = [r for _, r in judged if r.status is Status.COMPLIANT]
+    if compliant:
+        return Result.compliant()
+    return judged[0][1]
 
 
 def _component(resource: Resource, index: TemplateIndex) -> str | None:
@@ -166,10 +282,22 @@ def _component(resource: Resource, index: TemplateIndex) -> str | None:
     return cache[resource.logical_id]
 
 
-def _run(rule: Rule, resource: Resource, index: TemplateIndex, options: CheckOptions) -> Result:
+def _run(
+    rule: Rule,
+    resource: Resource,
+    index: TemplateIndex,
+    options: CheckOptions,
+    failures: list[RuleFailure] | None,
+) -> Result:
     try:
         return judge(rule, resource, index, options)
     except Exception as exc:  # a bug in a rule must not hide the resource
+        if failures is not None:
+            failures.append(
+                RuleFailure(
+                    rule.id, index.name, resource.logical_id, f"{type(exc).__name__}: {exc}"
+                )
+            )
         return Result.unknown(
             f"{rule.id} failed on this resource ({type(exc).__name__}: {exc}); "
             "please report this to best-lambda"
@@ -234,14 +362,23 @@ def evaluate(
     violations: list[Violation] = []
     outcomes: Counter[Status] = Counter()
     statuses: dict[tuple[str, str, str], Status] | None = {} if record else None
+    failures: list[RuleFailure] = []
     count = resources = 0
     for item in templates:
         count += 1
         tpl = item if isinstance(item, TemplateInput) else TemplateInput(f"template{count}", item)
         index = TemplateIndex(tpl.template, name=tpl.name)
         index.assets = tpl.assets
-        resources += len(index.resources)
+        resources += len(index.resources) + len(index.inactive)
         violations += evaluate_template(
-            index, rules, options, paths=tpl.paths, outcomes=outcomes, statuses=statuses
+            index,
+            rules,
+            options,
+            paths=tpl.paths,
+            outcomes=outcomes,
+            statuses=statuses,
+            failures=failures,
         )
-    return Report(tuple(violations), count, resources, dict(outcomes), statuses or {})
+    return Report(
+        tuple(violations), count, resources, dict(outcomes), statuses or {}, tuple(failures)
+    )

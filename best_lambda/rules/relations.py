@@ -15,7 +15,14 @@ from typing import Any, Literal
 
 from best_lambda import limits
 from best_lambda.rules.model import Resource
-from best_lambda.rules.template import FUNCTION, TemplateIndex, Unresolved, is_intrinsic
+from best_lambda.rules.template import (
+    FUNCTION,
+    TemplateIndex,
+    Unresolved,
+    dig,
+    is_intrinsic,
+    items,
+)
 
 __all__ = [
     "ASYNC_SERVICES",
@@ -23,6 +30,7 @@ __all__ = [
     "PERMISSION",
     "PolicyStatement",
     "Principal",
+    "Trigger",
     "async_triggers",
     "classify_principal",
     "dead_letter_queues",
@@ -33,6 +41,7 @@ __all__ = [
     "principal_service",
     "role_statements",
     "statement_list",
+    "triggers",
 ]
 
 PERMISSION = "AWS::Lambda::Permission"
@@ -163,20 +172,207 @@ def classify_principal(value: Any, index: TemplateIndex) -> Principal | Unresolv
     return Unresolved(f"the principal {text!r} is neither '*', a service nor an account")
 
 
+@dataclass(frozen=True)
+class Trigger:
+    """One thing of the template that invokes a function, or is set up to.
+
+    Attributes
+    ----------
+    kind
+        ``"async"`` (the service queues the event: S3, SNS, EventBridge, Scheduler, IoT,
+        CloudWatch Logs, SES, an asynchronous invoke configuration), ``"poll"`` (an event
+        source mapping) or ``"other"`` (a permission for a synchronous caller).
+    service
+        ``"s3"``, ``"sns"``, ``"events"``, ``"scheduler"``, ``"iot"``, ``"sqs"``,
+        ``"kinesis"``...; for a mapping, :func:`event_source_kind`.
+    via
+        What declares it: ``"permission"``, ``"mapping"``, ``"subscription"`` (an SNS
+        subscription or a topic's ``Subscription`` item), ``"notification"`` (an S3
+        bucket's or aws-cdk-lib's ``Custom::S3BucketNotifications``), ``"rule"``,
+        ``"schedule"``, ``"topic-rule"`` or ``"invoke-config"``.
+    declared_by
+        The logical ID of the resource that declares it.
+    source
+        The logical ID of the queue, topic or bucket the events come from, when in the
+        template.
+    arn
+        The CloudFormation value of that source's ARN (mappings, subscriptions), or the
+        bucket ARN (notifications).
+    events, prefix, suffix
+        For S3 notifications: the event types and the key filter, as written.
+    """
+
+    kind: Literal["async", "poll", "other"]
+    service: str
+    via: str
+    declared_by: str
+    source: str | None = None
+    arn: Any = None
+    events: Any = None
+    prefix: Any = ""
+    suffix: Any = ""
+
+    def describe(self) -> str:
+        """``"SNS subscriptions (subscription S)"``, as messages name it."""
+        what = ASYNC_SERVICES.get(self.service, self.service)
+        if self.via == "invoke-config":
+            return f"an asynchronous invoke configuration ({self.declared_by})"
+        return f"{what} ({self.via.replace('-', ' ')} {self.declared_by})"
+
+
+def _key_filter(rules: Any) -> tuple[Any, Any]:
+    prefix: Any = ""
+    suffix: Any = ""
+    for rule in items(rules):
+        if not isinstance(rule, dict):
+            continue
+        name = rule.get("Name")
+        if isinstance(name, str) and name.lower() == "prefix":
+            prefix = rule.get("Value", "")
+        elif isinstance(name, str) and name.lower() == "suffix":
+            suffix = rule.get("Value", "")
+    return prefix, suffix
+
+
+def _all_triggers(index: TemplateIndex) -> dict[str, list[Trigger]]:
+    """Function logical ID -> its triggers: every type scanned once per template."""
+
+    def compute() -> dict[str, list[Trigger]]:
+        found: dict[str, list[Trigger]] = {}
+
+        def add(function: Any, trigger: Trigger) -> None:
+            fn = index.function_id(function)
+            if fn:
+                found.setdefault(fn, []).append(trigger)
+
+        for permission in index.of_type(PERMISSION):
+            service = principal_service(permission.get("Principal"), index)
+            if isinstance(service, str):
+                kind: Literal["async", "other"] = "async" if service in ASYNC_SERVICES else "other"
+                add(
+                    permission.get("FunctionName"),
+                    Trigger(kind, service, "permission", permission.logical_id),
+                )
+        for esm in index.of_type(ESM):
+            kind_of, source = event_source_kind(esm, index)
+            add(
+                esm.get("FunctionName"),
+                Trigger(
+                    "poll", kind_of, "mapping", esm.logical_id, source, esm.get("EventSourceArn")
+                ),
+            )
+        for subscription in index.of_type("AWS::SNS::Subscription"):
+            if index.literal(subscription.get("Protocol")) == "lambda":
+                topic_arn = subscription.get("TopicArn")
+                add(
+                    subscription.get("Endpoint"),
+                    Trigger(
+                        "async",
+                        "sns",
+                        "subscription",
+                        subscription.logical_id,
+                        index.target(topic_arn),
+                        topic_arn,
+                    ),
+                )
+        for topic in index.of_type("AWS::SNS::Topic"):
+            for item in items(topic.get("Subscription")):
+                if isinstance(item, dict) and index.literal(item.get("Protocol")) == "lambda":
+                    add(
+                        item.get("Endpoint"),
+                        Trigger(
+                            "async",
+                            "sns",
+                            "subscription",
+                            topic.logical_id,
+                            topic.logical_id,
+                            {"Ref": topic.logical_id},
+                        ),
+                    )
+        for bucket in index.of_type("AWS::S3::Bucket"):
+            configs = dig(bucket.get("NotificationConfiguration"), "LambdaConfigurations")
+            for item in items(configs):
+                if isinstance(item, dict):
+                    prefix, suffix = _key_filter(dig(item, "Filter", "S3Key", "Rules"))
+                    add(
+                        item.get("Function"),
+                        Trigger(
+                            "async",
+                            "s3",
+                            "notification",
+                            bucket.logical_id,
+                            bucket.logical_id,
+                            {"Fn::GetAtt": [bucket.logical_id, "Arn"]},
+                            [item.get("Event")],
+                            prefix,
+                            suffix,
+                        ),
+                    )
+        for custom in index.of_type("Custom::S3BucketNotifications"):
+            name = custom.get("BucketName")
+            configs = dig(custom.get("NotificationConfiguration"), "LambdaFunctionConfigurations")
+            for item in items(configs):
+                if isinstance(item, dict):
+                    prefix, suffix = _key_filter(dig(item, "Filter", "Key", "FilterRules"))
+                    add(
+                        item.get("LambdaFunctionArn"),
+                        Trigger(
+                            "async",
+                            "s3",
+                            "notification",
+                            custom.logical_id,
+                            index.target(name),
+                            {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::", name]]},
+                            item.get("Events"),
+                            prefix,
+                            suffix,
+                        ),
+                    )
+        for rule in index.of_type("AWS::Events::Rule"):
+            for target in items(rule.get("Targets")):
+                if isinstance(target, dict):
+                    add(target.get("Arn"), Trigger("async", "events", "rule", rule.logical_id))
+        for schedule in index.of_type("AWS::Scheduler::Schedule"):
+            add(
+                dig(schedule.get("Target"), "Arn"),
+                Trigger("async", "scheduler", "schedule", schedule.logical_id),
+            )
+        for topic_rule in index.of_type("AWS::IoT::TopicRule"):
+            payload = topic_rule.get("TopicRulePayload")
+            actions = [*items(dig(payload, "Actions")), dig(payload, "ErrorAction")]
+            for action in actions:
+                add(
+                    dig(action, "Lambda", "FunctionArn"),
+                    Trigger("async", "iot", "topic-rule", topic_rule.logical_id),
+                )
+        for config in index.of_type("AWS::Lambda::EventInvokeConfig"):
+            add(
+                config.get("FunctionName"),
+                Trigger("async", "lambda", "invoke-config", config.logical_id),
+            )
+        return found
+
+    return index.memo("relations.triggers", compute)
+
+
+def triggers(function_id: str, index: TemplateIndex) -> list[Trigger]:
+    """Everything of this template that invokes the function (one scan per template).
+
+    Examples
+    --------
+    >>> index = TemplateIndex({"Resources": {
+    ...     "Fn": {"Type": "AWS::Lambda::Function"},
+    ...     "Every": {"Type": "AWS::Scheduler::Schedule",
+    ...               "Properties": {"Target": {"Arn": {"Fn::GetAtt": ["Fn", "Arn"]}}}}}})
+    >>> [t.describe() for t in triggers("Fn", index)]
+    ['EventBridge Scheduler (schedule Every)']
+    """
+    return list(_all_triggers(index).get(function_id, ()))
+
+
 def async_triggers(function_id: str, index: TemplateIndex) -> list[str]:
     """What invokes the function asynchronously (descriptions), from this template."""
-    found: list[str] = []
-    for permission in index.attached(PERMISSION, function_id):
-        service = principal_service(permission.get("Principal"), index)
-        if isinstance(service, str) and service in ASYNC_SERVICES:
-            found.append(f"{ASYNC_SERVICES[service]} (permission {permission.logical_id})")
-    for schedule in index.of_type("AWS::Scheduler::Schedule"):
-        target = schedule.get("Target") or {}
-        if isinstance(target, dict) and index.function_id(target.get("Arn")) == function_id:
-            found.append(f"EventBridge Scheduler ({schedule.logical_id})")
-    for config in index.attached("AWS::Lambda::EventInvokeConfig", function_id):
-        found.append(f"an asynchronous invoke configuration ({config.logical_id})")
-    return found
+    return [t.describe() for t in triggers(function_id, index) if t.kind == "async"]
 
 
 #: The service segment of an ARN, where the partition may be ``${AWS::Partition}``.
@@ -261,7 +457,7 @@ def dead_letter_queues(index: TemplateIndex) -> dict[str, str]:
 
         for fn in index.of_type(FUNCTION):
             note(
-                (fn.get("DeadLetterConfig") or {}).get("TargetArn"),
+                dig(fn.get("DeadLetterConfig"), "TargetArn"),
                 f"dead-letter queue of function {fn.logical_id}",
             )
 
@@ -280,20 +476,20 @@ def dead_letter_queues(index: TemplateIndex) -> dict[str, str]:
             (ESM, "event source mapping on-failure destination"),
         ):
             for resource in index.of_type(rtype):
-                on_failure = (resource.get("DestinationConfig") or {}).get("OnFailure") or {}
-                note(on_failure.get("Destination"), f"{what} ({resource.logical_id})")
+                destination = dig(resource.get("DestinationConfig"), "OnFailure", "Destination")
+                note(destination, f"{what} ({resource.logical_id})")
         for rule in index.of_type("AWS::Events::Rule"):
-            for target in rule.get("Targets") or []:
+            for target in items(rule.get("Targets")):
                 if isinstance(target, dict):
                     note(
-                        (target.get("DeadLetterConfig") or {}).get("Arn"),
+                        dig(target, "DeadLetterConfig", "Arn"),
                         f"dead-letter queue of EventBridge rule {rule.logical_id}",
                     )
         for schedule in index.of_type("AWS::Scheduler::Schedule"):
             target = schedule.get("Target") or {}
             if isinstance(target, dict):
                 note(
-                    (target.get("DeadLetterConfig") or {}).get("Arn"),
+                    dig(target, "DeadLetterConfig", "Arn"),
                     f"dead-letter queue of schedule {schedule.logical_id}",
                 )
         for subscription in index.of_type("AWS::SNS::Subscription"):
@@ -362,7 +558,7 @@ def role_statements(role_id: str, index: TemplateIndex) -> list[PolicyStatement]
     def compute() -> dict[str, list[PolicyStatement]]:
         by_role: dict[str, list[PolicyStatement]] = {}
         for role in index.of_type("AWS::IAM::Role"):
-            for policy in role.get("Policies") or []:
+            for policy in items(role.get("Policies")):
                 if isinstance(policy, dict):
                     by_role.setdefault(role.logical_id, []).extend(
                         PolicyStatement(role, s)

@@ -14,6 +14,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
 
+from best_lambda.rules.conditions import (
+    ABSENT,
+    MAX_WORLDS,
+    ConditionTable,
+    World,
+    conditions_in,
+    resolve,
+)
 from best_lambda.rules.model import Resource
 
 __all__ = [
@@ -21,13 +29,20 @@ __all__ = [
     "MalformedTemplateError",
     "TemplateIndex",
     "Unresolved",
+    "dig",
     "is_intrinsic",
+    "items",
+    "name_text",
 ]
 
 FUNCTION = "AWS::Lambda::Function"
 _T = TypeVar("_T")
 _SUB_REF = re.compile(r"\$\{(?!!)([A-Za-z0-9_:]+)(?:\.([A-Za-z0-9_.]+))?\}")
-_LAMBDA_ARN = re.compile(r"^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::.+)?$")
+#: A Lambda function ARN (or name with qualifier) whose parts may be ``${...}`` placeholders.
+_PART = r"(?:\$\{[^}]*\}|[^:$])"
+_LAMBDA_ARN_TEXT = re.compile(
+    rf"^arn:{_PART}+:lambda:{_PART}*:{_PART}*:function:({_PART}+)(?::{_PART}+)?$"
+)
 
 
 class MalformedTemplateError(ValueError):
@@ -49,6 +64,80 @@ class Unresolved:
 
     def __bool__(self) -> bool:  # an Unresolved is never a usable value
         return False
+
+
+def name_text(value: Any) -> str | None:
+    """A name or ARN as one text, references written ``${X}`` / ``${X.Attr}`` as in Fn::Sub.
+
+    Two values with the same text designate the same thing. ``None`` when the value is not
+    a string, ``Ref``, ``Fn::GetAtt``, ``Fn::Sub`` or ``Fn::Join`` of those.
+
+    Examples
+    --------
+    >>> name_text({"Fn::Join": ["-", [{"Ref": "AWS::StackName"}, "worker"]]})
+    '${AWS::StackName}-worker'
+    >>> name_text({"Fn::Sub": ["${Stack}-worker", {"Stack": {"Ref": "AWS::StackName"}}]})
+    '${AWS::StackName}-worker'
+    """
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, Mapping) or len(value) != 1:
+        return None
+    ((key, arg),) = value.items()
+    if key == "Ref" and isinstance(arg, str):
+        return "${" + arg + "}"
+    if key == "Fn::GetAtt":
+        parts = arg if isinstance(arg, list) else str(arg).split(".", 1)
+        if len(parts) == 2 and all(isinstance(p, str) for p in parts):
+            return "${" + ".".join(parts) + "}"
+        return None
+    if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
+        separator, parts = arg
+        if isinstance(separator, str) and isinstance(parts, list):
+            texts = [name_text(p) for p in parts]
+            if all(t is not None for t in texts):
+                return separator.join(t for t in texts if t is not None)
+        return None
+    if key == "Fn::Sub":
+        text, variables = (arg[0], arg[1]) if isinstance(arg, list) and len(arg) == 2 else (arg, {})
+        if not isinstance(text, str) or not isinstance(variables, Mapping):
+            return None
+        failed = False
+
+        def replace(match: re.Match[str]) -> str:
+            nonlocal failed
+            name = match.group(1) + (f".{match.group(2)}" if match.group(2) else "")
+            if name in variables:
+                inner = name_text(variables[name])
+                if inner is None:
+                    failed = True
+                    return ""
+                return inner
+            return "${" + name + "}"
+
+        result = _SUB_REF.sub(replace, text)
+        return None if failed else result
+    return None
+
+
+def dig(value: Any, *keys: str) -> Any:
+    """``value[k1][k2]...``, or ``None`` where a level is missing or not an object.
+
+    Examples
+    --------
+    >>> dig({"A": {"B": 1}}, "A", "B"), dig({"A": "x"}, "A", "B")
+    (1, None)
+    """
+    for key in keys:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return value
+
+
+def items(value: Any) -> list[Any]:
+    """``value`` if it is a list, else ``[]`` (a malformed or intrinsic list is not read)."""
+    return value if isinstance(value, list) else []
 
 
 def is_intrinsic(value: Any) -> bool:
@@ -103,7 +192,7 @@ class TemplateIndex:
         raw_resources = template.get("Resources", {})
         if not isinstance(raw_resources, Mapping):
             raise MalformedTemplateError(name, ["'Resources' must be an object"])
-        self.resources: dict[str, Resource] = {}
+        bodies: dict[str, Mapping[str, Any]] = {}
         for logical_id, body in raw_resources.items():
             if not isinstance(body, Mapping):
                 problems.append(f"resource {logical_id!r} must be an object")
@@ -112,18 +201,14 @@ class TemplateIndex:
             if not isinstance(rtype, str) or not rtype:
                 problems.append(f"resource {logical_id!r} has no 'Type'")
                 continue
-            props = body.get("Properties", {})
-            if not isinstance(props, Mapping):
+            if not isinstance(body.get("Properties", {}), Mapping):
                 problems.append(f"resource {logical_id!r}: 'Properties' must be an object")
                 continue
-            meta = body.get("Metadata", {})
-            self.resources[logical_id] = Resource(
-                logical_id=logical_id,
-                type=rtype,
-                properties=dict(props),
-                metadata=dict(meta) if isinstance(meta, Mapping) else {},
-                raw=dict(body),
-            )
+            condition = body.get("Condition")
+            if condition is not None and not isinstance(condition, str):
+                problems.append(f"resource {logical_id!r}: 'Condition' must be a name")
+                continue
+            bodies[logical_id] = body
         for section in ("Parameters", "Mappings", "Conditions"):
             if not isinstance(template.get(section, {}), Mapping):
                 problems.append(f"'{section}' must be an object")
@@ -131,6 +216,162 @@ class TemplateIndex:
             raise MalformedTemplateError(name, problems)
         self.parameters: dict[str, Any] = dict(template.get("Parameters", {}))
         self.mappings: dict[str, Any] = dict(template.get("Mappings", {}))
+        self._decided: dict[str, bool] = {}
+        #: The template's conditions: decided values, and the worlds of the others.
+        self.conditions = ConditionTable(
+            template.get("Conditions", {}), self.parameters, self.literal
+        )
+        self._decided = self.conditions.decided
+        #: Resources that do not exist because their ``Condition`` is false whatever the
+        #: parameters (logical ID -> why); they are neither judged nor related to others.
+        self.inactive: dict[str, str] = {}
+        #: Logical ID -> the undecided conditions its existence or properties depend on.
+        self.conditional: dict[str, frozenset[str]] = {}
+        self._world: World | None = None
+        self.resources: dict[str, Resource] = {}
+        for logical_id, body in bodies.items():
+            condition = body.get("Condition")
+            kept: set[str] = set()
+            if isinstance(condition, str):
+                if self._decided.get(condition) is False:
+                    self.inactive[logical_id] = f"its Condition {condition} is always false"
+                    continue
+                if condition in self.conditions.formulas and condition not in self._decided:
+                    kept.add(condition)
+            props = resolve(dict(body.get("Properties", {})), self._decided, kept)
+            meta = body.get("Metadata", {})
+            self.resources[logical_id] = Resource(
+                logical_id=logical_id,
+                type=body["Type"],
+                properties=props if isinstance(props, dict) else {},
+                metadata=dict(meta) if isinstance(meta, Mapping) else {},
+                raw=dict(body),
+            )
+            for undefined in kept - self.conditions.formulas.keys():
+                self.conditions.declare(undefined)
+            used = {c for c in kept if c not in self._decided}
+            if used:
+                self.conditional[logical_id] = frozenset(used)
+
+    # -- conditions -----------------------------------------------------------------------
+    @property
+    def world(self) -> World | None:
+        """The conditions this index was resolved for (``None`` for the template itself)."""
+        return self._world
+
+    def variants(self, logical_id: str) -> list[World] | Unresolved | None:
+        """The worlds a resource must be judged in, or ``None`` when it has just one.
+
+        A resource depends on the undecided conditions used by itself and by the resources
+        within two references of it (its role, the policies of that role, its event
+        sources and their queues, the alarms and log groups that name it...). Every
+        consistent combination of them is one world. :class:`Unresolved` when there are
+        more than :data:`~best_lambda.rules.conditions.MAX_WORLDS`.
+        """
+        if self._world is not None or not self.conditional:
+            return None
+        relevant = self._relevant_conditions().get(logical_id)
+        if not relevant:
+            return None
+        worlds = self.conditions.worlds(relevant)
+        if worlds is None:
+            return Unresolved(
+                f"it depends on {len(relevant)} conditions ({', '.join(sorted(relevant))}), "
+                f"more combinations than best-lambda judges ({MAX_WORLDS})"
+            )
+        return worlds
+
+    def in_world(self, world: World) -> TemplateIndex:
+        """The template with the conditions of ``world`` decided (built once per world)."""
+        if not world:
+            return self
+        cache: dict[World, TemplateIndex] = self.__dict__.setdefault("_worlds", {})
+        if world not in cache:
+            cache[world] = self._resolved_for(world)
+        return cache[world]
+
+    def _resolved_for(self, world: World) -> TemplateIndex:
+        values = dict(world)
+        decided = {**self._decided, **values}
+        derived = object.__new__(TemplateIndex)
+        derived.name = self.name
+        derived.assets = self.assets
+        derived.parameters = self.parameters
+        derived.mappings = self.mappings
+        derived.conditions = self.conditions
+        derived._decided = decided
+        derived.inactive = dict(self.inactive)
+        derived.conditional = {}
+        derived._world = world
+        derived.resources = {}
+        for logical_id, resource in self.resources.items():
+            uses = self.conditional.get(logical_id)
+            if not uses or not uses & values.keys():
+                derived.resources[logical_id] = resource
+                continue
+            condition = resource.raw.get("Condition")
+            if isinstance(condition, str) and values.get(condition) is False:
+                derived.inactive[logical_id] = f"its Condition {condition} is false"
+                continue
+            props = resolve(resource.properties, decided)
+            derived.resources[logical_id] = Resource(
+                logical_id=logical_id,
+                type=resource.type,
+                properties=props if isinstance(props, dict) else {},
+                metadata=resource.metadata,
+                raw=resource.raw,
+            )
+        return derived
+
+    def alternatives(self, value: Any) -> list[Any]:
+        """Every value ``value`` can take, for a scan over resources of the whole template.
+
+        A rule judges its resource in the worlds of the conditions around it; a value of a
+        resource further away may still hold an ``Fn::If`` on another condition. Scans
+        (every alarm of the template, for instance) read each of its possibilities:
+        ``AWS::NoValue`` becomes ``None``.
+        """
+        names = conditions_in(value) - self._decided.keys()
+        if not names:
+            return [value]
+        worlds = self.conditions.worlds(names)
+        if worlds is None:
+            return [value]
+        found: list[Any] = []
+        for world in worlds:
+            option = resolve(value, {**self._decided, **dict(world)})
+            option = None if option is ABSENT else option
+            if option not in found:
+                found.append(option)
+        return found
+
+    def _relevant_conditions(self) -> dict[str, frozenset[str]]:
+        """Logical ID -> the undecided conditions within two references of it."""
+
+        def compute() -> dict[str, frozenset[str]]:
+            neighbours: dict[str, set[str]] = defaultdict(set)
+            for resource in self.resources.values():
+                linked = set(self.targets_in(resource.properties))
+                for prop in ("FunctionName", "TargetFunctionArn"):
+                    value = resource.properties.get(prop)
+                    if value is not None:
+                        fn = self.function_id(value)
+                        if fn:
+                            linked.add(fn)
+                linked.discard(resource.logical_id)
+                for other in linked:
+                    neighbours[resource.logical_id].add(other)
+                    neighbours[other].add(resource.logical_id)
+            relevant: dict[str, set[str]] = defaultdict(set)
+            for source, uses in self.conditional.items():
+                ball = {source} | neighbours[source]
+                for near in list(ball):
+                    ball |= neighbours[near]
+                for logical_id in ball:
+                    relevant[logical_id] |= uses
+            return {k: frozenset(v) for k, v in relevant.items()}
+
+        return self.memo("template.relevant_conditions", compute)
 
     # -- basic lookups --------------------------------------------------------------------
     @cached_property
@@ -148,7 +389,7 @@ class TemplateIndex:
 
     def get(self, logical_id: str | None) -> Resource | None:
         """The resource with this logical ID, if the template has it."""
-        return self.resources.get(logical_id) if logical_id else None
+        return self.resources.get(logical_id) if isinstance(logical_id, str) else None
 
     def memo(self, key: str, compute: Callable[[], _T]) -> _T:
         """Compute a derived map once per template (e.g. "every dead-letter queue")."""
@@ -244,12 +485,16 @@ class TemplateIndex:
             return out
         (key, arg) = next(iter(value.items()))
         if key == "Fn::If" and isinstance(arg, list) and len(arg) == 3:
+            if isinstance(arg[0], str) and arg[0] in self._decided:
+                return self.literal(arg[1] if self._decided[arg[0]] else arg[2])
             a, b = self.literal(arg[1]), self.literal(arg[2])
             if not isinstance(a, Unresolved) and a == b:
                 return a
             return Unresolved(f"it depends on the condition {arg[0]!r}")
         if key == "Fn::FindInMap" and isinstance(arg, list) and len(arg) >= 3:
             return self._find_in_map(arg)
+        if key == "Ref" and not isinstance(arg, str):
+            return Unresolved(f"{value!r} is not a valid Ref")
         if key == "Ref" and arg in self.parameters:
             return Unresolved(f"it comes from the template parameter {arg!r}")
         if key == "Ref" and isinstance(arg, str) and arg.startswith("AWS::"):
@@ -296,18 +541,27 @@ class TemplateIndex:
     # -- Lambda-specific relationships ----------------------------------------------------
     @cached_property
     def _functions_by_name(self) -> dict[str, str]:
+        """Function name, as a literal or as the text of an expression -> logical ID."""
         names: dict[str, str] = {}
+        ambiguous: set[str] = set()
         for fn in self.of_type(FUNCTION):
-            name = self.literal(fn.get("FunctionName"))
-            if isinstance(name, str):
-                names[name] = fn.logical_id
-        return names
+            value = fn.get("FunctionName")
+            literal = self.literal(value)
+            text = literal if isinstance(literal, str) else name_text(value)
+            if text is None:
+                continue
+            if text in names and names[text] != fn.logical_id:
+                ambiguous.add(text)
+            names[text] = fn.logical_id
+        return {k: v for k, v in names.items() if k not in ambiguous}
 
-    def function_id(self, value: Any) -> str | None:
+    def function_id(self, value: Any, _depth: int = 0) -> str | None:
         """The Lambda function (logical ID) that a FunctionName / ARN value designates.
 
-        Follows aliases and versions to their function, and understands literal names and
-        ARNs of functions defined in the template. ``None`` when it is not one of them.
+        Follows aliases and versions to their function, and understands names and ARNs of
+        functions defined in the template, written as literals or as expressions
+        (``Fn::Sub: "${AWS::StackName}-worker"`` designates the function whose
+        ``FunctionName`` is that same expression). ``None`` when it is not one of them.
         """
         target = self.target(value)
         if target is None and isinstance(value, dict) and is_intrinsic(value):
@@ -322,13 +576,14 @@ class TemplateIndex:
             resource = self.resources[target]
             if resource.type == FUNCTION:
                 return target
-            if resource.type in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
-                return self.function_id(resource.get("FunctionName"))
+            if resource.type in ("AWS::Lambda::Alias", "AWS::Lambda::Version") and _depth < 4:
+                return self.function_id(resource.get("FunctionName"), _depth + 1)
             return None
-        if isinstance(value, str):
-            match = _LAMBDA_ARN.match(value)
-            return self._functions_by_name.get(match.group(1) if match else value)
-        return None
+        text = name_text(value)
+        if text is None:
+            return None
+        match = _LAMBDA_ARN_TEXT.match(text)
+        return self._functions_by_name.get(match.group(1) if match else text)
 
     def role_of(self, function: Resource) -> str | None:
         """The logical ID of the IAM role a function runs as, if defined in this template."""
@@ -359,7 +614,7 @@ class TemplateIndex:
                 for role in self.referrers(policy.logical_id, "AWS::IAM::Role")
                 if any(
                     self.target(arn) == policy.logical_id
-                    for arn in (role.get("ManagedPolicyArns") or [])
+                    for arn in items(role.get("ManagedPolicyArns"))
                 )
             ]
         return sorted(set(found))

@@ -15,11 +15,14 @@ What churns in a CDK template without any change a reviewer cares about:
   construct versions: changes on every aws-cdk-lib bump) and the ``aws:cdk:*`` /
   ``aws:asset:*`` resource metadata (construct paths, staged asset folders).
 
-Each asset hash becomes ``<asset-N>``, numbered by where it first appears in the
-key-sorted template (so the numbering does not move when an asset's content changes, and
-two different assets stay distinguishable); the hash part of a content-hashed logical ID
-becomes ``<hash>`` everywhere the ID is used. Everything else is kept: a changed runtime,
-memory size, policy or alarm shows in the snapshot diff.
+Each asset hash becomes ``<asset-N>``, numbered per template entry (resource, parameter,
+output...) in key order, and within one entry in the order its hashes first appear: the
+number depends only on where a hash is, never on its value. So the numbering does not move
+when an asset's content changes, two different assets of one resource stay
+distinguishable, and two resources whose assets happen to be identical keep their own
+numbers (editing one of them does not renumber the other); the hash part of a
+content-hashed logical ID becomes ``<hash>`` everywhere the ID is used. Everything else is
+kept: a changed runtime, memory size, policy or alarm shows in the snapshot diff.
 """
 
 from __future__ import annotations
@@ -136,19 +139,29 @@ class _Placeholders:
             if renames
             else None
         )
-        self._assets: dict[str, str] = {}
+        #: (template entry, hash) -> placeholder: a number per place, not per hash value.
+        self._assets: dict[tuple[tuple[str, ...], str], str] = {}
+        self._entry: tuple[str, ...] = ()
 
-    def apply(self, value: Any) -> Any:
+    def apply(self, value: Any, depth: int = 0) -> Any:
         if isinstance(value, Mapping):
             # Order by the renamed key with asset hashes masked, so that neither the order
             # nor the numbering of placeholders depends on a hash value.
-            keys = sorted(value, key=lambda k: _ASSET_HASH.sub("#", self._rename(str(k))))
-            return {self._string(str(key)): self.apply(value[key]) for key in keys}
+            keys = sorted(value, key=self._order)
+            out = {}
+            for key in keys:
+                if depth <= 1:  # a section ("Resources"), then an entry of it
+                    self._entry = (*self._entry[:depth], self._order(key))
+                out[self._string(str(key))] = self.apply(value[key], depth + 1)
+            return out
         if isinstance(value, list):
-            return [self.apply(item) for item in value]
+            return [self.apply(item, depth + 1) for item in value]
         if isinstance(value, str):
             return self._string(value)
         return value
+
+    def _order(self, key: Any) -> str:
+        return _ASSET_HASH.sub("#", self._rename(str(key)))
 
     def _rename(self, text: str) -> str:
         if self._rename_pattern is None:
@@ -159,7 +172,7 @@ class _Placeholders:
         return _ASSET_HASH.sub(self._asset, self._rename(text))
 
     def _asset(self, match: re.Match[str]) -> str:
-        digest = match.group(0)
-        if digest not in self._assets:
-            self._assets[digest] = f"<asset-{len(self._assets) + 1}>"
-        return self._assets[digest]
+        place = (self._entry, match.group(0))
+        if place not in self._assets:
+            self._assets[place] = f"<asset-{len(self._assets) + 1}>"
+        return self._assets[place]

@@ -234,7 +234,7 @@ def test_references_are_not_secrets(stack: cdk.Stack):
         handler="index.handler",
         environment={
             "DB_PASSWORD_SECRET_ARN": "arn:aws:secretsmanager:eu-west-1:1:secret:db-Ab12Cd",
-            "DB_PASSWORD": "{{resolve:secretsmanager:db:SecretString:password}}",
+            "DB_HOST": "{{resolve:ssm:/shop/db-host}}",
             "API_TOKEN_PARAMETER": "/shop/api-token",
             "TOKEN_URL": "https://auth.example.com/oauth2/token",
         },

@@ -101,3 +101,24 @@ def l2_function(stack: cdk.Stack, construct_id: str = "Fn", **kwargs: object) ->
         runtime=lambda_.Runtime.PYTHON_3_13,
         **kwargs,  # type: ignore[arg-type]
     )
+
+
+def beyond_the_condition_cap(source: cdk.Stack | dict[str, Any], logical_id: str) -> dict[str, Any]:
+    """The template with ``logical_id`` tagged under 7 independent conditions (128 combinations).
+
+    More than the engine judges (``conditions.MAX_WORLDS``): every rule on that resource is
+    then UNKNOWN, never a guess.
+    """
+    template = dict(template_of(source) if isinstance(source, cdk.Stack) else source)
+    template["Parameters"] = {**template.get("Parameters", {}), "Stage": {"Type": "String"}}
+    conditions = {f"Cap{n}": {"Fn::Equals": [{"Ref": f"CapParam{n}"}, "on"]} for n in range(7)}
+    template["Parameters"].update({f"CapParam{n}": {"Type": "String"} for n in range(7)})
+    template["Conditions"] = {**template.get("Conditions", {}), **conditions}
+    resources = dict(template["Resources"])
+    body = dict(resources[logical_id])
+    props = dict(body.get("Properties", {}))
+    props["Tags"] = [{"Key": f"t{n}", "Value": {"Fn::If": [f"Cap{n}", "a", "b"]}} for n in range(7)]
+    body["Properties"] = props
+    resources[logical_id] = body
+    template["Resources"] = resources
+    return template

@@ -127,7 +127,10 @@ def test_literal_resolution():
     index = TemplateIndex(
         {
             "Parameters": {"P": {"Type": "String"}},
-            "Conditions": {"C": {"Fn::Equals": ["a", "a"]}},
+            "Conditions": {
+                "Always": {"Fn::Equals": ["a", "a"]},
+                "C": {"Fn::Equals": [{"Ref": "P"}, "a"]},
+            },
             "Mappings": {
                 "M": {"eu-west-1": {"v": "python3.13"}, "us-east-1": {"v": "python3.13"}},
                 "N": {"eu-west-1": {"v": "a"}, "us-east-1": {"v": "b"}},
@@ -137,6 +140,7 @@ def test_literal_resolution():
     )
     assert index.literal({"Fn::If": ["C", 5, 5]}) == 5
     assert not index.literal({"Fn::If": ["C", 5, 6]})
+    assert index.literal({"Fn::If": ["Always", 5, 6]}) == 5  # decided by the template
     assert index.literal({"Fn::FindInMap": ["M", {"Ref": "AWS::Region"}, "v"]}) == "python3.13"
     assert not index.literal({"Fn::FindInMap": ["N", {"Ref": "AWS::Region"}, "v"]})
     assert "parameter 'P'" in index.literal({"Ref": "P"}).reason
@@ -155,3 +159,26 @@ def test_check_options_refuse_bad_values_together():
     assert "today='2026-01-01'" in message
     assert "runtime_warning_days=-1" in message
     assert "asset_warning_bytes=10 exceeds" in message
+
+
+def test_several_problems_of_one_resource_are_one_violation_listing_all():
+    """Reported together, worded so that no one of them reads as enough."""
+
+    def check(resource, index, options):  # type: ignore[no-untyped-def]
+        return Result.non_compliant(
+            Finding("No destination."), Finding("No bisection."), Finding("Retries forever.")
+        )
+
+    rule = Rule(
+        id="BestLambda-Demo",
+        severity=Severity.ERROR,
+        message="Demo.",
+        explanation="x",
+        resource_types=frozenset({"AWS::Lambda::Function"}),
+        check=check,
+        source="test",
+    )
+    (violation,) = evaluate([{"Resources": {"Fn": fn()}}], rules=[rule], options=OPTIONS).violations
+    assert violation.detail == (
+        "3 problems, each to be fixed: (1) No destination. (2) No bisection. (3) Retries forever."
+    )

@@ -139,6 +139,37 @@ def test_ids_that_only_look_hashed_are_kept():
     assert normalized(template)["Resources"].keys() == template["Resources"].keys()
 
 
+def test_asset_numbers_do_not_move_when_one_of_two_identical_assets_changes():
+    """Two functions with the same code; a comment added to one must not renumber the other."""
+
+    def two_functions(first: str, second: str) -> dict[str, Any]:
+        return {
+            "Resources": {
+                name: {
+                    "Type": "AWS::Lambda::Function",
+                    "Properties": {"Code": {"S3Key": f"{digest}.zip"}},
+                    "Metadata": {"aws:asset:path": f"asset.{digest}"},
+                }
+                for name, digest in (("ApiHandlerA1B2C3D4", first), ("WorkerE5F6A7B8", second))
+            }
+        }
+
+    def keys(template: dict[str, Any]) -> dict[str, str]:
+        resources = normalized(template, keep_metadata=True)["Resources"]
+        return {
+            name: f"{r['Properties']['Code']['S3Key']} {r['Metadata']['aws:asset:path']}"
+            for name, r in resources.items()
+        }
+
+    same = keys(two_functions(HASH_A, HASH_A))
+    assert same == {
+        "ApiHandlerA1B2C3D4": "<asset-1>.zip asset.<asset-1>",
+        "WorkerE5F6A7B8": "<asset-2>.zip asset.<asset-2>",
+    }
+    assert keys(two_functions(HASH_B, HASH_A)) == same  # the first one's code changed
+    assert keys(two_functions(HASH_A, HASH_B)) == same  # the second one's code changed
+
+
 @pytest.mark.parametrize("bad", [None, [], "template.json", {"Resources": []}, {"Outputs": {}}])
 def test_rejects_what_is_not_a_template(bad: Any):
     with pytest.raises(TypeError, match="CloudFormation template"):

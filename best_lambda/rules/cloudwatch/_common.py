@@ -105,7 +105,8 @@ def watched_by_alarms(
                 dimensions = metric.get("Dimensions")
                 for entry in dimensions if isinstance(dimensions, list) else []:
                     if isinstance(entry, dict) and entry.get("Name") == dimension:
-                        _note(alarm.logical_id, entry.get("Value"), watch, names, expressions)
+                        for value in index.alternatives(entry.get("Value")):
+                            _note(alarm.logical_id, value, watch, names, expressions)
         return watch
 
     def _note(

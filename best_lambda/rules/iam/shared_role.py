@@ -2,42 +2,22 @@
 
 from __future__ import annotations
 
-from best_lambda.rules.iam._common import ROLE, conditional_role_users, role_users
+from best_lambda.rules.iam._common import ROLE, role_users
 from best_lambda.rules.model import Finding, Resource, Result, Rule, Severity
 from best_lambda.rules.options import CheckOptions
 from best_lambda.rules.template import TemplateIndex
 
 
 def check(role: Resource, index: TemplateIndex, options: CheckOptions) -> Result:
-    """Non-compliant when two or more functions of the template run as the role.
-
-    A function whose ``Role`` chooses between roles with ``Fn::If`` may or may not run as
-    this one: the result is unknown only when that makes the difference between one user
-    and several.
-    """
-    sure = role_users(role.logical_id, index)
-    maybe = conditional_role_users(role.logical_id, index)
-    if len(sure) >= 2:
-        also = f" ({', '.join(maybe)} may also run as it, by condition)" if maybe else ""
+    """Non-compliant when two or more functions of the template run as the role."""
+    users = role_users(role.logical_id, index)
+    if len(users) >= 2:
         return Result.non_compliant(
             Finding(
-                f"The role is the execution role of {len(sure)} functions: {', '.join(sure)}{also}."
+                f"The role is the execution role of {len(users)} functions: {', '.join(users)}."
             )
         )
-    if len(sure) + len(maybe) >= 2:
-        subject = (
-            f"functions {', '.join(maybe)} choose their roles with Fn::If, so whether they run"
-            if len(maybe) > 1
-            else f"function {maybe[0]} chooses its role with Fn::If, so whether it runs"
-        )
-        beside = f" beside {sure[0]}" if sure else ""
-        return Result.unknown(
-            f"{subject} as this role{beside} is known only at deploy time; the role may be shared"
-        )
-    if maybe:
-        # At most one function can run as the role: sharing is impossible.
-        return Result.compliant()
-    if not sure:
+    if not users:
         return Result.not_applicable("no function of this template runs as this role")
     return Result.compliant()
 

@@ -7,7 +7,7 @@ from typing import Any
 from best_lambda.rules.model import Finding, Resource, Result, Rule, Severity
 from best_lambda.rules.options import CheckOptions
 from best_lambda.rules.relations import is_python
-from best_lambda.rules.template import FUNCTION, TemplateIndex, Unresolved
+from best_lambda.rules.template import FUNCTION, TemplateIndex, Unresolved, dig, items
 
 _MB = 1_000_000
 
@@ -22,9 +22,9 @@ def _size(count: int) -> str:
 def _layer_assets(function: Resource, index: TemplateIndex) -> tuple[list[Any], int]:
     """(assets of the function's layers that can be measured, layers that cannot)."""
     measured, unknown = [], 0
-    for layer in function.get("Layers") or []:
+    for layer in items(function.get("Layers")):
         resource = index.get(index.target(layer))
-        key = index.literal(((resource.get("Content") or {}) if resource else {}).get("S3Key"))
+        key = index.literal(dig(resource.properties, "Content", "S3Key") if resource else None)
         info = index.assets.lookup(key) if isinstance(key, str) else None
         if info is None:
             unknown += 1
@@ -35,7 +35,9 @@ def _layer_assets(function: Resource, index: TemplateIndex) -> tuple[list[Any], 
 
 def check(function: Resource, index: TemplateIndex, options: CheckOptions) -> Result:
     """Measure the function's unzipped code plus layers against the budgets."""
-    code = function.get("Code") or {}
+    code = function.get("Code")
+    if not isinstance(code, dict):
+        code = {}
     if function.get("PackageType") == "Image" or "ImageUri" in code:
         return Result.not_applicable("container image (its size is limited by ECR, not here)")
     if "ZipFile" in code:

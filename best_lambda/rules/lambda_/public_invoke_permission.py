@@ -2,48 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from best_lambda.rules.model import Finding, Resource, Result, Rule, Severity
 from best_lambda.rules.options import CheckOptions
 from best_lambda.rules.relations import PERMISSION, classify_principal
 from best_lambda.rules.template import TemplateIndex, Unresolved
 
-_NO_VALUE = {"Ref": "AWS::NoValue"}
 
-
-def _present(value: Any) -> bool | Unresolved:
-    """Whether a restricting property is given.
+def _restrictions(permission: Resource, names: tuple[str, ...]) -> list[str]:
+    """The properties among ``names`` that restrict the caller.
 
     Lambda validates SourceArn / SourceAccount / PrincipalOrgID against patterns that no
-    empty value matches, so any value is a restriction, except an ``Fn::If`` one of whose
-    branches leaves it out.
+    empty value matches, so any value given is a restriction.
     """
-    if value is None or value == _NO_VALUE:
-        return False
-    if isinstance(value, dict) and len(value) == 1 and "Fn::If" in value:
-        arg = value["Fn::If"]
-        if isinstance(arg, list) and len(arg) == 3:
-            branches = [_present(arg[1]), _present(arg[2])]
-            if all(b is True for b in branches):
-                return True
-            if all(b is False for b in branches):
-                return False
-            return Unresolved(f"it depends on the condition {arg[0]!r}")
-    return True
-
-
-def _restrictions(permission: Resource, names: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    """(properties that restrict the caller, reasons some cannot be resolved)."""
-    given: list[str] = []
-    unknowns: list[str] = []
-    for name in names:
-        present = _present(permission.properties.get(name))
-        if present is True:
-            given.append(name)
-        elif isinstance(present, Unresolved):
-            unknowns.append(f"{name}: {present.reason}")
-    return given, unknowns
+    return [name for name in names if permission.get(name) is not None]
 
 
 def check(permission: Resource, index: TemplateIndex, options: CheckOptions) -> Result:
@@ -68,10 +39,7 @@ def check(permission: Resource, index: TemplateIndex, options: CheckOptions) -> 
         )
 
     if principal.kind == "public":
-        given, unknowns = _restrictions(
-            permission, ("SourceAccount", "SourceArn", "PrincipalOrgID")
-        )
-        if given:
+        if _restrictions(permission, ("SourceAccount", "SourceArn", "PrincipalOrgID")):
             return Result.compliant()
         url_auth = index.literal(permission.get("FunctionUrlAuthType"))
         via_url = index.literal(permission.get("InvokedViaFunctionUrl"))
@@ -85,8 +53,6 @@ def check(permission: Resource, index: TemplateIndex, options: CheckOptions) -> 
                 "it only applies to invocations through a function URL, whose AuthType and "
                 "lambda:InvokeFunctionUrl permission decide who may call"
             )
-        if unknowns:
-            return Result.unknown("; ".join(unknowns))
         return Result.non_compliant(
             Finding(
                 "Principal is '*' with no SourceAccount, SourceArn or PrincipalOrgID: any AWS "
@@ -96,11 +62,8 @@ def check(permission: Resource, index: TemplateIndex, options: CheckOptions) -> 
 
     alexa = principal.text.endswith(".amazon.com")
     names = ("EventSourceToken",) if alexa else ("SourceArn", "SourceAccount")
-    given, unknowns = _restrictions(permission, names)
-    if given:
+    if _restrictions(permission, names):
         return Result.compliant()
-    if unknowns:
-        return Result.unknown("; ".join(unknowns))
     if alexa:
         message = (
             f"The service principal {principal.text!r} has no EventSourceToken: any Alexa "

@@ -9,6 +9,7 @@ certain match from one that depends on a parameter or an import.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections import defaultdict
@@ -17,11 +18,9 @@ from typing import Any
 
 from best_lambda.rules.model import Finding, Resource, Result, Rule, Severity
 from best_lambda.rules.options import CheckOptions
-from best_lambda.rules.relations import PolicyStatement, event_source_kind, role_statements
-from best_lambda.rules.template import FUNCTION, TemplateIndex, Unresolved
+from best_lambda.rules.relations import PolicyStatement, role_statements, triggers
+from best_lambda.rules.template import FUNCTION, TemplateIndex, Unresolved, dig
 
-ESM = "AWS::Lambda::EventSourceMapping"
-SUBSCRIPTION = "AWS::SNS::Subscription"
 _WILD_PSEUDO = {"AWS::Partition", "AWS::Region", "AWS::AccountId", "AWS::URLSuffix"}
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
 _MAX_DEPTH = 8
@@ -240,105 +239,6 @@ class _Trigger:
     certain: bool = True  # False when the S3 event types cannot be resolved
 
 
-def _topic_subscriptions(index: TemplateIndex) -> dict[str, list[tuple[Resource, Any]]]:
-    """Function -> (topic, its TopicArn) for the inline ``Subscription`` of SNS topics."""
-
-    def compute() -> dict[str, list[tuple[Resource, Any]]]:
-        found: dict[str, list[tuple[Resource, Any]]] = defaultdict(list)
-        for topic in index.of_type("AWS::SNS::Topic"):
-            for item in topic.get("Subscription") or []:
-                if isinstance(item, dict) and index.literal(item.get("Protocol")) == "lambda":
-                    fn = index.function_id(item.get("Endpoint"))
-                    if fn:
-                        found[fn].append((topic, {"Ref": topic.logical_id}))
-        return dict(found)
-
-    return index.memo("lambda_.recursive_loop.topic_subscriptions", compute)
-
-
-@dataclass(frozen=True)
-class _S3Notification:
-    owner: str  # the resource that declares it
-    bucket: str  # how messages name the bucket
-    bucket_arn: Any
-    events: Any
-    prefix: Any
-    suffix: Any
-
-
-def _path(value: Any, *keys: str) -> Any:
-    """``value[k1][k2]...``, or None where a level is missing or not an object."""
-    for key in keys:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(key)
-    return value
-
-
-def _filter_values(rules: Any) -> tuple[Any, Any]:
-    prefix: Any = ""
-    suffix: Any = ""
-    for rule in rules if isinstance(rules, list) else []:
-        if not isinstance(rule, dict):
-            continue
-        name = rule.get("Name")
-        if isinstance(name, str) and name.lower() == "prefix":
-            prefix = rule.get("Value", "")
-        elif isinstance(name, str) and name.lower() == "suffix":
-            suffix = rule.get("Value", "")
-    return prefix, suffix
-
-
-def _s3_notifications(index: TemplateIndex) -> dict[str, list[_S3Notification]]:
-    """Function -> the S3 notifications that invoke it (CloudFormation and aws-cdk-lib's)."""
-
-    def compute() -> dict[str, list[_S3Notification]]:
-        found: dict[str, list[_S3Notification]] = defaultdict(list)
-        for bucket in index.of_type("AWS::S3::Bucket"):
-            config = bucket.get("NotificationConfiguration")
-            items = config.get("LambdaConfigurations") if isinstance(config, dict) else None
-            for item in items if isinstance(items, list) else []:
-                if not isinstance(item, dict):
-                    continue
-                fn = index.function_id(item.get("Function"))
-                if fn:
-                    prefix, suffix = _filter_values(_path(item, "Filter", "S3Key", "Rules"))
-                    found[fn].append(
-                        _S3Notification(
-                            bucket.logical_id,
-                            f"S3 bucket {bucket.logical_id}",
-                            {"Fn::GetAtt": [bucket.logical_id, "Arn"]},
-                            [item.get("Event")],
-                            prefix,
-                            suffix,
-                        )
-                    )
-        for custom in index.of_type("Custom::S3BucketNotifications"):
-            config = custom.get("NotificationConfiguration")
-            items = config.get("LambdaFunctionConfigurations") if isinstance(config, dict) else None
-            name = custom.get("BucketName")
-            shown = index.target(name) or _Renderer(index, "display").render(name)
-            for item in items if isinstance(items, list) else []:
-                if not isinstance(item, dict):
-                    continue
-                fn = index.function_id(item.get("LambdaFunctionArn"))
-                if fn:
-                    prefix, suffix = _filter_values(_path(item, "Filter", "Key", "FilterRules"))
-                    found[fn].append(
-                        _S3Notification(
-                            custom.logical_id,
-                            f"S3 bucket {shown}",
-                            {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::", name]]},
-                            item.get("Events"),
-                            prefix,
-                            suffix,
-                        )
-                    )
-        return dict(found)
-
-    return index.memo("lambda_.recursive_loop.s3_notifications", compute)
-
-
 def _s3_actions(events: Any, index: TemplateIndex) -> tuple[tuple[str, ...], bool]:
     """(actions that cause the notification's events, whether the events are known)."""
     literal = index.literal(events)
@@ -355,97 +255,69 @@ def _s3_actions(events: Any, index: TemplateIndex) -> tuple[tuple[str, ...], boo
 
 
 def _triggers(function: Resource, index: TemplateIndex) -> list[_Trigger]:
-    triggers: list[_Trigger] = []
-    for esm in index.attached(ESM, function.logical_id):
-        kind, queue = event_source_kind(esm, index)
-        if kind == "sqs":
-            triggers.append(
+    """The function's SQS, SNS and S3 triggers (from the shared :func:`triggers`)."""
+    found: list[_Trigger] = []
+    for trigger in triggers(function.logical_id, index):
+        if trigger.via == "mapping" and trigger.service == "sqs":
+            found.append(
                 _Trigger(
-                    f"SQS queue {queue or '(outside this template)'} (event source mapping "
-                    f"{esm.logical_id})",
-                    queue,
-                    esm.get("EventSourceArn"),
+                    f"SQS queue {trigger.source or '(outside this template)'} (event source "
+                    f"mapping {trigger.declared_by})",
+                    trigger.source,
+                    trigger.arn,
                     ("sqs:SendMessage", "sqs:SendMessageBatch"),
                     "send messages to",
                 )
             )
-    topics: list[tuple[str, Any]] = []
-    for subscription in index.attached(SUBSCRIPTION, function.logical_id, prop="Endpoint"):
-        if index.literal(subscription.get("Protocol")) == "lambda":
-            topics.append((subscription.logical_id, subscription.get("TopicArn")))
-    for topic, topic_arn in _topic_subscriptions(index).get(function.logical_id, ()):
-        topics.append((topic.logical_id, topic_arn))
-    for owner, topic_arn in topics:
-        topic_id = index.target(topic_arn)
-        triggers.append(
-            _Trigger(
-                f"SNS topic {topic_id or '(outside this template)'} (subscription in {owner})"
-                if owner != topic_id
-                else f"SNS topic {topic_id} (its Subscription property)",
-                topic_id,
-                topic_arn,
-                ("sns:Publish",),
-                "publish to",
+        elif trigger.via == "subscription":
+            topic = trigger.source
+            found.append(
+                _Trigger(
+                    f"SNS topic {topic} (its Subscription property)"
+                    if trigger.declared_by == topic
+                    else f"SNS topic {topic or '(outside this template)'} (subscription in "
+                    f"{trigger.declared_by})",
+                    topic,
+                    trigger.arn,
+                    ("sns:Publish",),
+                    "publish to",
+                )
             )
-        )
-    for note in _s3_notifications(index).get(function.logical_id, ()):
-        actions, certain = _s3_actions(note.events, index)
-        if not actions:
-            continue
-        prefix, suffix = note.prefix, note.suffix
-        key_glob = {"Fn::Join": ["", [note.bucket_arn, "/", prefix, "*", suffix]]}
-        filters = [f"prefix {prefix!r}" if prefix else "", f"suffix {suffix!r}" if suffix else ""]
-        described = " and ".join(f for f in filters if f)
-        triggers.append(
-            _Trigger(
-                f"{note.bucket} (notification in {note.owner}"
-                + (f", keys with {described})" if described else ")"),
-                index.target(note.bucket_arn) or note.owner,
-                key_glob,
-                actions,
-                "write objects to",
-                by_reference=False,
-                certain=certain,
+        elif trigger.via == "notification":
+            actions, certain = _s3_actions(trigger.events, index)
+            if not actions:
+                continue
+            prefix, suffix = trigger.prefix, trigger.suffix
+            key_glob = {"Fn::Join": ["", [trigger.arn, "/", prefix, "*", suffix]]}
+            filters = [
+                f"prefix {prefix!r}" if prefix else "",
+                f"suffix {suffix!r}" if suffix else "",
+            ]
+            described = " and ".join(f for f in filters if f)
+            found.append(
+                _Trigger(
+                    f"S3 bucket {trigger.source or _bucket_name(trigger.arn, index)} "
+                    f"(notification in {trigger.declared_by}"
+                    + (f", keys with {described})" if described else ")"),
+                    trigger.source or trigger.declared_by,
+                    key_glob,
+                    actions,
+                    "write objects to",
+                    by_reference=False,
+                    certain=certain,
+                )
             )
-        )
-    return triggers
+    return found
+
+
+def _bucket_name(arn: Any, index: TemplateIndex) -> str:
+    """How messages show a bucket outside the template (from aws-cdk-lib's notification ARN)."""
+    parts = dig(arn, "Fn::Join")
+    name = parts[1][-1] if isinstance(parts, list) and len(parts) == 2 and parts[1] else arn
+    return _Renderer(index, "display").render(name)
 
 
 # -- permissions ------------------------------------------------------------------------------
-def _statements(
-    function: Resource, index: TemplateIndex
-) -> tuple[list[tuple[PolicyStatement, str]], list[str]] | Unresolved:
-    """(statement, who holds it) for the function's role, and what cannot be read."""
-    role = index.get(index.role_of(function))
-    if role is None or role.type != "AWS::IAM::Role":
-        return Unresolved("the function's execution role is not defined in this template")
-    statements = [(s, s.owner.logical_id) for s in role_statements(role.logical_id, index)]
-    unknowns: list[str] = []
-    strict = _Renderer(index, "strict")
-    arns = role.get("ManagedPolicyArns") or []
-    for arn in arns if isinstance(arns, list) else [arns]:
-        target = index.target(arn)
-        if target is not None and index.resources[target].type == "AWS::IAM::ManagedPolicy":
-            continue  # its statements come with role_statements
-        text = strict.render(arn)
-        if ":iam::aws:policy/" not in text:
-            shown = _Renderer(index, "display").render(arn)
-            unknowns.append(
-                f"the managed policy {shown!r} of role {role.logical_id} is not in this template"
-            )
-            continue
-        name = text.rsplit("/", 1)[-1]
-        broad = _BROAD_MANAGED_POLICIES.get(name)
-        if broad is not None:
-            statements.append(
-                (
-                    PolicyStatement(role, broad),
-                    f"the AWS managed policy {name} of {role.logical_id}",
-                )
-            )
-    return statements, unknowns
-
-
 def _allows(statement: PolicyStatement, action: str) -> bool:
     """``PolicyStatement.allows``, also for an Allow with ``NotAction``."""
     body = statement.statement
@@ -457,49 +329,227 @@ def _allows(statement: PolicyStatement, action: str) -> bool:
     return statement.allows(action)
 
 
+_ARN_WILD = frozenset(("*", "?", _SEGMENT, _ANY_VALUE))
+
+
+def _head(pattern: str) -> tuple[str, str, bool] | None:
+    """(service, literal head of the resource part, whether a wildcard follows) of an ARN.
+
+    Two rendered ARN patterns can share a string only if their services are equal and one
+    head is a prefix of the other: the partition, region and account render as literals or
+    :data:`_SEGMENT`, neither of which spans a ``:``, so the resource parts line up. ``None``
+    for a pattern that is not such an ARN (``*``, a wildcard service, an opaque value in the
+    first fields): it must be compared with every trigger.
+    """
+    if not pattern.startswith("arn:"):
+        return None
+    fields: list[str] = []
+    start = 0
+    for position, char in enumerate(pattern):
+        if char == ":" and len(fields) < 5:
+            fields.append(pattern[start:position])
+            start = position + 1
+        elif len(fields) < 5 and char in ("*", "?", _ANY_VALUE, _TOKEN):
+            return None
+    if len(fields) < 5 or any(c in _ARN_WILD for c in fields[2]):
+        return None
+    rest = pattern[start:]
+    cut = next((i for i, c in enumerate(rest) if c in _ARN_WILD), len(rest))
+    return fields[2], rest[:cut], cut < len(rest)
+
+
+@dataclass
+class _Grant:
+    """One resource of one Allow statement of the role, rendered once."""
+
+    order: int
+    statement: PolicyStatement
+    owner: str
+    resource: Any
+    strict: str
+    loose: str
+
+
+class _Grants:
+    """The write grants of one role, indexed for the triggers of all its functions.
+
+    Built once per role: the statements (inline, attached policies of this template, the
+    broad AWS managed policies), and per action the grants that allow it, indexed by the
+    resource they reference and by the head of their ARN pattern. A trigger is then compared
+    only with the grants that can match it (cheap rejection before glob matching), so a role
+    shared by N functions that grants on N queues costs O(N), not O(N**2).
+    """
+
+    def __init__(self, role: Resource, index: TemplateIndex):
+        self.index = index
+        self.statements: list[tuple[PolicyStatement, str]] = [
+            (s, s.owner.logical_id) for s in role_statements(role.logical_id, index)
+        ]
+        self.unknowns: list[str] = []
+        strict = _Renderer(index, "strict")
+        arns = role.get("ManagedPolicyArns") or []
+        for arn in arns if isinstance(arns, list) else [arns]:
+            target = index.target(arn)
+            if target is not None and index.resources[target].type == "AWS::IAM::ManagedPolicy":
+                continue  # its statements come with role_statements
+            text = strict.render(arn)
+            if ":iam::aws:policy/" not in text:
+                shown = _Renderer(index, "display").render(arn)
+                self.unknowns.append(
+                    f"the managed policy {shown!r} of role {role.logical_id} is not in this "
+                    "template"
+                )
+                continue
+            name = text.rsplit("/", 1)[-1]
+            broad = _BROAD_MANAGED_POLICIES.get(name)
+            if broad is not None:
+                self.statements.append(
+                    (
+                        PolicyStatement(role, broad),
+                        f"the AWS managed policy {name} of {role.logical_id}",
+                    )
+                )
+        for statement, owner in self.statements:
+            body = statement.statement
+            if (
+                body.get("Effect") == "Allow"
+                and "Action" in body
+                and isinstance(statement.actions(), Unresolved)
+            ):
+                self.unknowns.append(f"a statement in {owner} has non-literal actions")
+        self._by_action: dict[str, _ActionGrants] = {}
+
+    def allowing(self, action: str) -> _ActionGrants:
+        """The grants that allow ``action``, indexed (computed once per action)."""
+        if action not in self._by_action:
+            self._by_action[action] = _ActionGrants(self, action)
+        return self._by_action[action]
+
+
+class _ActionGrants:
+    def __init__(self, grants: _Grants, action: str):
+        index = grants.index
+        strict, loose = _Renderer(index, "strict"), _Renderer(index, "loose")
+        self.not_resource: list[str] = []
+        self.by_target: dict[str, list[_Grant]] = defaultdict(list)
+        self.strict = _HeadIndex()
+        self.loose = _HeadIndex()
+        order = 0
+        for statement, owner in grants.statements:
+            body = statement.statement
+            if body.get("Effect") != "Allow" or not _allows(statement, action):
+                continue
+            if "NotResource" in body and "Resource" not in body:
+                self.not_resource.append(owner)
+                continue
+            for resource in statement.resources():
+                grant = _Grant(
+                    order,
+                    statement,
+                    owner,
+                    resource,
+                    strict.render(resource),
+                    loose.render(resource),
+                )
+                order += 1
+                target = index.target(resource)
+                if target is not None:
+                    self.by_target[target].append(grant)
+                self.strict.add(grant.strict, grant)
+                self.loose.add(grant.loose, grant)
+
+
+class _HeadIndex:
+    """Rendered patterns by (service, head): candidates for a trigger without a full scan."""
+
+    def __init__(self) -> None:
+        self.generic: list[_Grant] = []
+        self.heads: dict[tuple[str, str], list[_Grant]] = defaultdict(list)
+        self._sorted: dict[str, list[str]] | None = None
+
+    def add(self, pattern: str, grant: _Grant) -> None:
+        head = _head(pattern)
+        if head is None:
+            self.generic.append(grant)
+        else:
+            self.heads[head[0], head[1]].append(grant)
+            self._sorted = None
+
+    def candidates(self, pattern: str) -> list[_Grant]:
+        """Grants whose pattern may share a string with ``pattern``, in statement order."""
+        head = _head(pattern)
+        if head is None:
+            found = [g for grants in self.heads.values() for g in grants]
+        else:
+            service, text, open_ended = head
+            found = list(self.generic)
+            for cut in range(len(text) + 1):  # grants whose head is a prefix of ours
+                found += self.heads.get((service, text[:cut]), [])
+            if open_ended:  # and those whose head extends ours
+                if self._sorted is None:
+                    self._sorted = defaultdict(list)
+                    for svc, head_text in sorted(self.heads):
+                        self._sorted[svc].append(head_text)
+                heads = self._sorted.get(service, [])
+                at = bisect.bisect_right(heads, text)
+                while at < len(heads) and heads[at].startswith(text):
+                    found += self.heads[service, heads[at]]
+                    at += 1
+            return sorted({id(g): g for g in found}.values(), key=lambda g: g.order)
+        found += self.generic
+        return sorted({id(g): g for g in found}.values(), key=lambda g: g.order)
+
+
+def _grants(function: Resource, index: TemplateIndex) -> _Grants | Unresolved:
+    role = index.get(index.role_of(function))
+    if role is None or role.type != "AWS::IAM::Role":
+        return Unresolved("the function's execution role is not defined in this template")
+    cache: dict[str, _Grants] = index.memo("lambda_.recursive_loop.grants", dict)
+    if role.logical_id not in cache:
+        cache[role.logical_id] = _Grants(role, index)
+    return cache[role.logical_id]
+
+
 def _check_trigger(
-    trigger: _Trigger, statements: list[tuple[PolicyStatement, str]], index: TemplateIndex
+    trigger: _Trigger, grants: _Grants, index: TemplateIndex
 ) -> tuple[Finding | None, list[str]]:
     """The loop through ``trigger`` (a finding), or why it cannot be ruled out."""
     strict, loose = _Renderer(index, "strict"), _Renderer(index, "loose")
     display = _Renderer(index, "display")
     target_strict, target_loose = strict.render(trigger.arn), loose.render(trigger.arn)
     unknowns: list[str] = []
-    for statement, owner in statements:
-        body = statement.statement
-        if body.get("Effect") != "Allow":
-            continue
-        if "Action" in body and isinstance(statement.actions(), Unresolved):
-            unknowns.append(f"a statement in {owner} has non-literal actions")
-            continue
-        action = next((a for a in trigger.actions if _allows(statement, a)), None)
-        if action is None:
-            continue
-        if "NotResource" in body and "Resource" not in body:
+    for action in trigger.actions:
+        allowed = grants.allowing(action)
+        for owner in allowed.not_resource:
             unknowns.append(
                 f"{owner} allows {action} on a NotResource, which may include {trigger.what}"
             )
-            continue
-        for resource in statement.resources():
-            direct = trigger.by_reference and index.target(resource) == trigger.target
-            if direct or _globs_meet(strict.render(resource), target_strict):
-                if not trigger.certain:
-                    unknowns.append(
-                        f"the event types of {trigger.what} ({owner} allows {action} on it)"
-                    )
-                    continue
-                return (
-                    Finding(
-                        f"It can {trigger.verb} the {trigger.what} that triggers it: {action} "
-                        f"is allowed on {display.render(resource)!r} by {owner}. Each write "
-                        "invokes the function again."
-                    ),
-                    unknowns,
-                )
-            if _globs_meet(loose.render(resource), target_loose):
+        direct = allowed.by_target.get(trigger.target or "", []) if trigger.by_reference else []
+        matches = [
+            g
+            for g in allowed.strict.candidates(target_strict)
+            if _globs_meet(g.strict, target_strict)
+        ]
+        hit = min([*direct, *matches], key=lambda g: g.order, default=None)
+        if hit is not None:
+            if not trigger.certain:
                 unknowns.append(
-                    f"whether {display.render(resource)!r} ({action}, allowed by {owner}) is "
-                    f"the {trigger.what}: a value is known only at deploy time"
+                    f"the event types of {trigger.what} ({hit.owner} allows {action} on it)"
+                )
+                continue
+            return (
+                Finding(
+                    f"It can {trigger.verb} the {trigger.what} that triggers it: {action} "
+                    f"is allowed on {display.render(hit.resource)!r} by {hit.owner}. Each write "
+                    "invokes the function again."
+                ),
+                unknowns,
+            )
+        for grant in allowed.loose.candidates(target_loose):
+            if _globs_meet(grant.loose, target_loose):
+                unknowns.append(
+                    f"whether {display.render(grant.resource)!r} ({action}, allowed by "
+                    f"{grant.owner}) is the {trigger.what}: a value is known only at deploy time"
                 )
     return None, unknowns
 
@@ -528,19 +578,18 @@ def check(function: Resource, index: TemplateIndex, options: CheckOptions) -> Re
             )
         )
 
-    triggers = _triggers(function, index)
-    if not triggers and not findings and not unknowns:
+    loops = _triggers(function, index)
+    if not loops and not findings and not unknowns:
         return Result.not_applicable("no SQS, SNS or S3 trigger invokes the function")
 
-    if triggers:
-        statements = _statements(function, index)
-        if isinstance(statements, Unresolved):
-            unknowns.append(statements.reason)
+    if loops:
+        grants = _grants(function, index)
+        if isinstance(grants, Unresolved):
+            unknowns.append(grants.reason)
         else:
-            held, unreadable = statements
-            unknowns += unreadable
-            for trigger in triggers:
-                finding, maybe = _check_trigger(trigger, held, index)
+            unknowns += grants.unknowns
+            for trigger in loops:
+                finding, maybe = _check_trigger(trigger, grants, index)
                 if finding is not None:
                     findings.append(finding)
                 else:

@@ -4,7 +4,7 @@
   "cannot tell" (``Unresolved``) when the ARN is a parameter or an import.
 * :func:`sqs_applicability` / :func:`stream_applicability` — the not-applicable / unknown
   verdicts those rules share.
-* :func:`lookup` — a nested property, with ``AWS::NoValue`` and ``Fn::If`` understood.
+* :func:`lookup` — a nested property, with intrinsics at intermediate levels resolved.
 * :func:`show_number` — numbers as the messages print them.
 """
 
@@ -121,37 +121,14 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-def _no_value(value: Any) -> bool:
-    return value is None or (isinstance(value, dict) and value.get("Ref") == "AWS::NoValue")
-
-
 def lookup(value: Any, keys: tuple[str, ...], index: TemplateIndex) -> Any:
-    """``value[k1][k2]...``, or ``None`` when some level is absent (or ``AWS::NoValue``).
+    """``value[k1][k2]...``, or ``None`` when some level is absent.
 
-    ``Fn::If`` at any level is followed down both branches. When only one branch sets the
-    property, an :class:`~best_lambda.rules.template.Unresolved` names the condition. When
-    both do, the ``Fn::If`` itself is returned if it is the property's own value (for
-    :meth:`TemplateIndex.literal` to resolve), else the first branch's value: deeper
-    values are only good for telling whether the property is set. Another intrinsic at an
-    intermediate level is resolved with :meth:`TemplateIndex.literal`.
+    An intrinsic at an intermediate level is resolved with :meth:`TemplateIndex.literal`
+    (an :class:`~best_lambda.rules.template.Unresolved` when the template cannot); the last
+    level is returned as written. Conditions are decided by the engine before the check.
     """
-    if _no_value(value):
-        return None
-    if isinstance(value, dict) and len(value) == 1 and "Fn::If" in value:
-        arg = value["Fn::If"]
-        if isinstance(arg, list) and len(arg) == 3:
-            first, second = (lookup(branch, keys, index) for branch in arg[1:])
-            for branch in (first, second):
-                if isinstance(branch, Unresolved):
-                    return branch
-            if first is None and second is None:
-                return None
-            if first is not None and second is not None:
-                # Both set: at the last level keep the Fn::If for literal() to judge (the
-                # branches may differ); deeper, follow the first branch (used for presence).
-                return first if keys else value
-            return Unresolved(f"whether it is set depends on the condition {arg[0]!r}")
-    if not keys:
+    if value is None or not keys:
         return value
     if is_intrinsic(value):
         value = index.literal(value)

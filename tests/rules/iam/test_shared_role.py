@@ -11,6 +11,7 @@ from tests.rules.harness import (
     assert_non_compliant,
     assert_not_applicable,
     assert_unknown,
+    beyond_the_condition_cap,
     result,
     results,
 )
@@ -101,7 +102,11 @@ def test_non_compliant_even_with_a_conditional_user(stack: cdk.Stack):
         "C",
         cdk.Fn.condition_if(cond.logical_id, shared.attr_arn, other.attr_arn).to_string(),
     )
-    assert_non_compliant(results(RULE, stack)["Shared"], "2 functions: A, B", "C may also")
+    assert_non_compliant(
+        results(RULE, stack)["Shared"],
+        "When Prod is true: The role is the execution role of 3 functions: A, B, C.",
+        "When Prod is false: The role is the execution role of 2 functions: A, B.",
+    )
 
 
 def test_not_applicable_role_no_function_uses(stack: cdk.Stack):
@@ -114,7 +119,7 @@ def test_not_applicable_role_of_another_service(stack: cdk.Stack):
     assert_not_applicable(result(RULE, stack, "Machine"))
 
 
-def test_unknown_when_a_condition_chooses_the_role(stack: cdk.Stack):
+def test_non_compliant_when_a_condition_chooses_the_role(stack: cdk.Stack):
     cond = condition(stack)
     blue, green = cfn_role(stack, "Blue"), cfn_role(stack, "Green")
     cfn_function(stack, "Direct", blue.attr_arn)
@@ -124,12 +129,12 @@ def test_unknown_when_a_condition_chooses_the_role(stack: cdk.Stack):
         cdk.Fn.condition_if(cond.logical_id, blue.attr_arn, green.attr_arn).to_string(),
     )
     outcomes = results(RULE, stack)
-    assert_unknown(outcomes["Blue"], "function Chooser chooses its role with Fn::If")
+    assert_non_compliant(outcomes["Blue"], "When Prod is true: The role is the execution role")
     # Green can have at most one user (Chooser): it cannot be shared.
     assert_compliant(outcomes["Green"])
 
 
-def test_unknown_when_two_functions_may_choose_the_role(stack: cdk.Stack):
+def test_non_compliant_when_two_functions_choose_the_role_together(stack: cdk.Stack):
     cond = condition(stack)
     blue, green = cfn_role(stack, "Blue"), cfn_role(stack, "Green")
     for cid in ("One", "Two"):
@@ -139,5 +144,14 @@ def test_unknown_when_two_functions_may_choose_the_role(stack: cdk.Stack):
             cdk.Fn.condition_if(cond.logical_id, blue.attr_arn, green.attr_arn).to_string(),
         )
     outcomes = results(RULE, stack)
-    assert_unknown(outcomes["Blue"], "functions One, Two choose their roles")
-    assert_unknown(outcomes["Green"], "functions One, Two")
+    assert_non_compliant(outcomes["Blue"], "When Prod is true: The role is the execution role of 2")
+    assert_non_compliant(
+        outcomes["Green"], "When Prod is false: The role is the execution role of 2"
+    )
+
+
+def test_unknown_beyond_the_cap_on_condition_combinations(stack: cdk.Stack):
+    shared = cfn_role(stack, "Shared")
+    cfn_function(stack, "A", shared.attr_arn)
+    outcome = result(RULE, beyond_the_condition_cap(stack, "Shared"), "Shared")
+    assert_unknown(outcome, "more combinations than best-lambda judges")

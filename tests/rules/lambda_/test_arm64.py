@@ -76,9 +76,11 @@ def test_unknown_when_architecture_is_a_parameter(stack: cdk.Stack):
     assert_unknown(result(RULE, stack, "Fn"), "template parameter 'Arch'")
 
 
-def test_unknown_when_architecture_depends_on_a_condition(stack: cdk.Stack):
+def test_non_compliant_when_a_condition_picks_x86_64(stack: cdk.Stack):
     cond = cdk.CfnCondition(
         stack, "IsProd", expression=cdk.Fn.condition_equals(cdk.Aws.REGION, "eu-west-1")
     )
     fn(stack, architectures=[cdk.Fn.condition_if(cond.logical_id, "arm64", "x86_64").to_string()])
-    assert_unknown(result(RULE, stack, "Fn"), "condition 'IsProd'")
+    assert_non_compliant(
+        result(RULE, stack, "Fn"), "When IsProd is false: Architectures is ['x86_64']"
+    )

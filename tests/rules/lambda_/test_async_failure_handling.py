@@ -89,7 +89,7 @@ def test_non_compliant_scheduler_target_dead_letter_queue_does_not_count(stack: 
             "deadLetterConfig": {"arn": sqs.Queue(stack, "ScheduleDlq").queue_arn},
         },
     )
-    assert_non_compliant(result(RULE, stack, "Fn"), "EventBridge Scheduler (Schedule)")
+    assert_non_compliant(result(RULE, stack, "Fn"), "EventBridge Scheduler (schedule Schedule)")
 
 
 def test_non_compliant_event_invoke_config_without_destination(stack: cdk.Stack):
@@ -148,7 +148,7 @@ def test_unknown_when_a_principal_is_a_parameter(stack: cdk.Stack):
     assert_unknown(result(RULE, stack, "Fn"), "template parameter 'InvokerPrincipal'")
 
 
-def test_unknown_when_the_dead_letter_queue_depends_on_a_condition(stack: cdk.Stack):
+def test_non_compliant_when_a_condition_removes_the_dead_letter_queue(stack: cdk.Stack):
     condition = cdk.CfnCondition(
         stack, "WithDlq", expression=cdk.Fn.condition_equals(cdk.Aws.REGION, "eu-west-1")
     )
@@ -168,4 +168,4 @@ def test_unknown_when_the_dead_letter_queue_depends_on_a_condition(stack: cdk.St
         principal="sns.amazonaws.com",
         source_arn="arn:aws:sns:eu-west-1:123456789012:t",
     )
-    assert_unknown(result(RULE, stack, "Fn"), "condition 'WithDlq'")
+    assert_non_compliant(result(RULE, stack, "Fn"), "When WithDlq is false: It is invoked")

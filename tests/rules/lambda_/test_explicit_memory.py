@@ -10,6 +10,7 @@ from tests.rules.harness import (
     assert_non_compliant,
     assert_not_applicable,
     assert_unknown,
+    beyond_the_condition_cap,
     result,
 )
 from tests.rules.harness import (
@@ -79,7 +80,7 @@ def test_non_compliant_outside_lambda_limits(stack: cdk.Stack, memory: int, show
 def test_non_compliant_condition_branch_outside_limits(stack: cdk.Stack):
     cond = condition(stack)
     fn(stack, memory_size=cdk.Token.as_number(cdk.Fn.condition_if(cond.logical_id, 64, 512)))
-    assert_non_compliant(result(RULE, stack, "Fn"), "MemorySize is 64 MB when IsProd is true")
+    assert_non_compliant(result(RULE, stack, "Fn"), "When IsProd is true: MemorySize is 64 MB")
 
 
 def test_non_compliant_not_a_number():
@@ -91,7 +92,7 @@ def test_not_applicable_to_aws_cdk_lib_functions(stack: cdk.Stack):
     assert_not_applicable(result(RULE, stack, "LogRetention"))
 
 
-def test_unknown_when_a_condition_may_leave_it_unset(stack: cdk.Stack):
+def test_non_compliant_when_a_condition_leaves_it_unset(stack: cdk.Stack):
     cond = condition(stack)
     fn(
         stack,
@@ -99,4 +100,10 @@ def test_unknown_when_a_condition_may_leave_it_unset(stack: cdk.Stack):
             cdk.Fn.condition_if(cond.logical_id, cdk.Aws.NO_VALUE, 1024)
         ),
     )
-    assert_unknown(result(RULE, stack, "Fn"), "AWS::NoValue when IsProd is true: it may be unset")
+    assert_non_compliant(result(RULE, stack, "Fn"), "When IsProd is true: MemorySize is not set")
+
+
+def test_unknown_beyond_the_cap_on_condition_combinations(stack: cdk.Stack):
+    fn(stack, memory_size=512)
+    outcome = result(RULE, beyond_the_condition_cap(stack, "Fn"), "Fn")
+    assert_unknown(outcome, "more combinations than best-lambda judges")

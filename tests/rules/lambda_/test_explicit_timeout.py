@@ -10,6 +10,7 @@ from tests.rules.harness import (
     assert_non_compliant,
     assert_not_applicable,
     assert_unknown,
+    beyond_the_condition_cap,
     result,
 )
 from tests.rules.harness import (
@@ -75,7 +76,7 @@ def test_non_compliant_condition_branch_outside_limits(stack: cdk.Stack):
     cond = condition(stack)
     fn(stack, timeout=cdk.Token.as_number(cdk.Fn.condition_if(cond.logical_id, 60, 1200)))
     assert_non_compliant(
-        result(RULE, stack, "Fn"), "Timeout is 1200 s when IsProd is false", "limit of 1 to 900 s"
+        result(RULE, stack, "Fn"), "When IsProd is false: Timeout is 1200 s", "limit of 1 to 900 s"
     )
 
 
@@ -88,17 +89,31 @@ def test_not_applicable_to_aws_cdk_lib_functions(stack: cdk.Stack):
     assert_not_applicable(result(RULE, stack, "LogRetention"))
 
 
-def test_unknown_when_a_condition_may_leave_it_unset(stack: cdk.Stack):
+def test_non_compliant_when_a_condition_leaves_it_unset(stack: cdk.Stack):
     cond = condition(stack)
     fn(
         stack,
         timeout=cdk.Token.as_number(cdk.Fn.condition_if(cond.logical_id, 60, cdk.Aws.NO_VALUE)),
     )
-    assert_unknown(result(RULE, stack, "Fn"), "AWS::NoValue when IsProd is false: it may be unset")
+    assert_non_compliant(result(RULE, stack, "Fn"), "When IsProd is false: Timeout is not set")
 
 
-def test_unknown_when_a_nested_condition_may_leave_it_unset():
+def test_non_compliant_when_a_nested_condition_leaves_it_unset():
     value = {
         "Fn::If": ["A", 30, {"Fn::If": ["B", {"Ref": "AWS::NoValue"}, {"Ref": "TimeoutParam"}]}]
     }
-    assert_unknown(result(RULE, template(value), "Fn"), "when A is false and B is true")
+    body = template(value)
+    body["Parameters"] = {"TimeoutParam": {"Type": "Number"}, "P": {"Type": "String"}}
+    body["Conditions"] = {
+        "A": {"Fn::Equals": [{"Ref": "P"}, "a"]},
+        "B": {"Fn::Equals": [{"Ref": "P"}, "b"]},
+    }
+    outcome = result(RULE, body, "Fn")
+    assert_non_compliant(outcome, "When B is true: Timeout is not set")
+    assert len(outcome.findings) == 1  # A and B are never both true: "A is false" is implied
+
+
+def test_unknown_beyond_the_cap_on_condition_combinations(stack: cdk.Stack):
+    fn(stack, timeout=30)
+    outcome = result(RULE, beyond_the_condition_cap(stack, "Fn"), "Fn")
+    assert_unknown(outcome, "more combinations than best-lambda judges")

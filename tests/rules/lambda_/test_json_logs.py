@@ -48,9 +48,11 @@ def test_compliant_when_both_branches_of_a_condition_agree():
     assert_compliant(result(RULE, conditional(config), "Fn"))
 
 
-def test_unknown_when_the_config_depends_on_a_condition():
+def test_non_compliant_when_a_condition_picks_text():
     config = {"Fn::If": ["IsProd", {"LogFormat": "JSON"}, {"LogFormat": "Text"}]}
-    assert_unknown(result(RULE, conditional(config), "Fn"), "condition 'IsProd'")
+    assert_non_compliant(
+        result(RULE, conditional(config), "Fn"), "When IsProd is false: LoggingConfig.LogFormat"
+    )
 
 
 def test_non_compliant_when_unset(stack: cdk.Stack):

@@ -60,9 +60,47 @@ def test_compliant_plain_configuration(stack: cdk.Stack):
     assert_compliant(result(RULE, stack, "Fn"))
 
 
-def test_compliant_dynamic_reference_is_not_a_secret(stack: cdk.Stack):
-    l2(stack, {"DB_PASSWORD": "{{resolve:secretsmanager:prod/db:SecretString:password}}"})
+def test_compliant_plain_ssm_dynamic_reference(stack: cdk.Stack):
+    l2(stack, {"DB_HOST": "{{resolve:ssm:/prod/db/host}}", "DB_SECRET": "{{resolve:ssm:/p:3}}"})
     assert_compliant(result(RULE, stack, "Fn"))
+
+
+def test_non_compliant_secrets_manager_dynamic_reference(stack: cdk.Stack):
+    l2(stack, {"DB": "{{resolve:secretsmanager:prod/db:SecretString:password}}"})
+    outcome = result(RULE, stack, "Fn")
+    assert_non_compliant(outcome, "dynamic reference to a Secrets Manager secret", "Variable::DB")
+    assert "prod/db" not in messages(outcome)
+
+
+def test_non_compliant_secret_value_of_aws_cdk_lib(stack: cdk.Stack):
+    """SecretValue.secrets_manager(...) renders as an Fn::Join of a dynamic reference."""
+    secret = secretsmanager.Secret(stack, "DbSecret")
+    l2(stack, {"DB_PASSWORD": secret.secret_value_from_json("password").unsafe_unwrap()})
+    assert_non_compliant(result(RULE, stack, "Fn"), "Secrets Manager secret")
+
+
+def test_non_compliant_ssm_secure_dynamic_reference():
+    variables = {"TOKEN": {"Fn::Sub": "{{resolve:ssm-secure:/${AWS::StackName}/token}}"}}
+    assert_non_compliant(result(RULE, template(variables), "Fn"), "an SSM SecureString parameter")
+
+
+def test_non_compliant_no_echo_parameter():
+    body = template({"DB_PASSWORD": {"Ref": "DbPassword"}, "API": {"Fn::Sub": "${ApiKey}"}})
+    body["Parameters"] = {
+        "DbPassword": {"Type": "String", "NoEcho": True},
+        "ApiKey": {"Type": "String", "NoEcho": "true"},
+    }
+    outcome = result(RULE, body, "Fn")
+    assert_non_compliant(outcome, "NoEcho parameter DbPassword", "NoEcho parameter ApiKey")
+
+
+def test_compliant_parameter_without_no_echo_or_secret_name():
+    body = template({"DB_PASSWORD": {"Ref": "Plain"}, "STAGE": {"Ref": "Hidden"}})
+    body["Parameters"] = {
+        "Plain": {"Type": "String"},
+        "Hidden": {"Type": "String", "NoEcho": True},
+    }
+    assert_compliant(result(RULE, body, "Fn"))
 
 
 def test_compliant_arn_is_not_a_secret(stack: cdk.Stack):
@@ -80,8 +118,8 @@ def test_compliant_reference_to_a_secret_is_not_a_secret(stack: cdk.Stack):
 def test_compliant_other_intrinsics_are_references():
     variables = {
         "API_TOKEN": {"Fn::ImportValue": "shared-api-token"},
-        "DB_PASSWORD": {"Fn::Sub": "{{resolve:ssm-secure:/${AWS::StackName}/db}}"},
-        "CLIENT_SECRET": {"Fn::Join": ["", ["{{resolve:secretsmanager:", "x", "}}"]]},
+        "DB_PASSWORD": {"Fn::Sub": "{{resolve:ssm:/${AWS::StackName}/db}}"},
+        "CLIENT_SECRET": {"Fn::Join": ["", ["arn:aws:secretsmanager:", "x"]]},
         "SECRET_KEY": {"Fn::GetAtt": ["Somewhere", "Value"]},
     }
     assert_compliant(result(RULE, template(variables), "Fn"))
@@ -125,7 +163,8 @@ def test_non_compliant_literal_in_a_mapping():
 def test_non_compliant_literal_in_a_conditional_map():
     variables = {"Fn::If": ["IsProd", {"DB_PASSWORD": "hunter2hunter2"}, {"Ref": "AWS::NoValue"}]}
     assert_non_compliant(
-        result(RULE, template(variables), "Fn"), "DB_PASSWORD (when IsProd is true)"
+        result(RULE, template(variables), "Fn"),
+        "When IsProd is true: Environment variable DB_PASSWORD",
     )
 
 
@@ -154,7 +193,7 @@ def test_compliant_when_every_branch_of_a_conditional_map_is_clean():
 
 def test_unknown_when_a_branch_of_the_map_cannot_be_read():
     variables = {"Fn::If": ["IsProd", {"STAGE": "prod"}, {"Fn::ImportValue": "DevEnvironment"}]}
-    assert_unknown(result(RULE, template(variables), "Fn"), "condition 'IsProd'")
+    assert_unknown(result(RULE, template(variables), "Fn"), "when IsProd is false: Environment")
 
 
 def test_unknown_when_the_environment_is_a_parameter():

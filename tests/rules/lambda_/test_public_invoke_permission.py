@@ -101,7 +101,7 @@ def test_unknown_when_principal_is_a_parameter(stack: cdk.Stack):
     assert_unknown(result(RULE, stack, "Perm"), "template parameter 'Invoker'")
 
 
-def test_unknown_when_source_arn_depends_on_a_condition(stack: cdk.Stack):
+def test_non_compliant_when_a_condition_removes_the_source_arn(stack: cdk.Stack):
     condition = cdk.CfnCondition(
         stack, "Restrict", expression=cdk.Fn.condition_equals(cdk.Aws.REGION, "eu-west-1")
     )
@@ -112,4 +112,4 @@ def test_unknown_when_source_arn_depends_on_a_condition(stack: cdk.Stack):
             condition.logical_id, "arn:aws:sns:eu-west-1:123456789012:t", cdk.Aws.NO_VALUE
         ).to_string(),
     )
-    assert_unknown(result(RULE, stack, "Perm"), "condition 'Restrict'")
+    assert_non_compliant(result(RULE, stack, "Perm"), "When Restrict is false: The service")

@@ -341,7 +341,7 @@ def test_unknown_when_the_role_is_not_in_the_template(stack: cdk.Stack):
     assert_unknown(result(RULE, stack, "Fn"), "execution role is not defined")
 
 
-def test_unknown_when_actions_are_not_literal():
+def test_non_compliant_when_a_condition_picks_the_write_action():
     template = cfn_template(
         {
             "Effect": "Allow",
@@ -349,6 +349,11 @@ def test_unknown_when_actions_are_not_literal():
             "Resource": "*",
         }
     )
+    assert_non_compliant(result(RULE, template, "Fn"), "When Cond is true: It can write objects")
+
+
+def test_unknown_when_actions_are_not_literal():
+    template = cfn_template({"Effect": "Allow", "Action": {"Ref": "Actions"}, "Resource": "*"})
     assert_unknown(result(RULE, template, "Fn"), "non-literal actions")
 
 

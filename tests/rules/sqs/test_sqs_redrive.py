@@ -132,7 +132,7 @@ def test_unknown_when_the_receive_count_is_a_parameter():
     assert_unknown(result(RULE, hand_written(policy), "Esm"), "template parameter 'Count'")
 
 
-def test_unknown_when_the_redrive_policy_depends_on_a_condition():
+def test_non_compliant_when_a_condition_removes_the_redrive_policy():
     policy = {
         "Fn::If": [
             "Prod",
@@ -140,7 +140,9 @@ def test_unknown_when_the_redrive_policy_depends_on_a_condition():
             {"Ref": "AWS::NoValue"},
         ]
     }
-    assert_unknown(result(RULE, hand_written(policy), "Esm"), "condition 'Prod'")
+    assert_non_compliant(
+        result(RULE, hand_written(policy), "Esm"), "When Prod is false: Queue Queue has no"
+    )
 
 
 def test_unknown_when_an_fn_sub_policy_substitutes_the_count():
@@ -148,10 +150,12 @@ def test_unknown_when_an_fn_sub_policy_substitutes_the_count():
     assert_unknown(result(RULE, hand_written(policy), "Esm"), "substituted at deploy time")
 
 
-def test_unknown_when_the_receive_count_depends_on_a_condition():
-    """Both branches set maxReceiveCount, to different values: neither may be assumed."""
+def test_each_receive_count_of_a_condition_is_judged():
+    """Both branches set maxReceiveCount, to different values: each is judged."""
     policy = {
         "deadLetterTargetArn": {"Fn::GetAtt": ["Dlq", "Arn"]},
         "maxReceiveCount": {"Fn::If": ["Prod", 3, 10]},
     }
-    assert_unknown(result(RULE, hand_written(policy), "Esm"), "condition 'Prod'")
+    outcome = result(RULE, hand_written(policy), "Esm")
+    assert_non_compliant(outcome, "When Prod is true: The RedrivePolicy of queue Queue has")
+    assert outcome.findings[0].severity is Severity.WARNING

@@ -64,6 +64,6 @@ def test_realapps(template: str, logical_id: str):
     outcome = judge(RULE, resource, index, OPTIONS)
     assert outcome.status is status, outcome
     messages = [f.message for f in outcome.findings]
-    assert len(messages) == len(fragments), messages  # one finding per missing piece
-    for fragment, message in zip(fragments, messages, strict=True):
-        assert fragment in message
+    assert len(messages) == min(len(fragments), 1), messages  # every missing piece in one
+    for fragment in fragments:
+        assert fragment in messages[0]

@@ -102,8 +102,9 @@ def test_non_compliant_with_every_default(stack: cdk.Stack):
         "MaximumRetryAttempts is unset (default -1, infinite) and "
         "MaximumRecordAgeInSeconds is unset (default -1, infinite)",
     )
-    assert len(outcome.findings) == 3
-    assert all(f.suffix is None for f in outcome.findings)
+    (finding,) = outcome.findings  # every problem at once, in one finding
+    assert finding.suffix is None
+    assert finding.message.startswith("3 of the 3 safeguards are missing, each needed: (1) ")
 
 
 def test_non_compliant_only_the_missing_destination(stack: cdk.Stack):
@@ -133,7 +134,7 @@ def test_non_compliant_explicitly_infinite_retries_and_age():
         "BisectBatchOnFunctionError is 'false'",
         "MaximumRetryAttempts is -1 (infinite) and MaximumRecordAgeInSeconds is -1 (infinite)",
     )
-    assert len(outcome.findings) == 2
+    assert len(outcome.findings) == 1
 
 
 def test_non_compliant_destination_removed_with_no_value():
@@ -192,7 +193,7 @@ def test_unknown_when_bisection_is_a_parameter():
     assert_unknown(result(RULE, template, "Esm"), "BisectBatchOnFunctionError")
 
 
-def test_unknown_when_the_destination_depends_on_a_condition():
+def test_non_compliant_when_a_condition_removes_the_destination():
     template = hand_written(
         DestinationConfig={
             "OnFailure": {
@@ -204,7 +205,9 @@ def test_unknown_when_the_destination_depends_on_a_condition():
         BisectBatchOnFunctionError=True,
         MaximumRetryAttempts=1,
     )
-    assert_unknown(result(RULE, template, "Esm"), "condition 'Prod'")
+    assert_non_compliant(
+        result(RULE, template, "Esm"), "When Prod is false: DestinationConfig.OnFailure"
+    )
 
 
 def test_unknown_when_a_stream_source_is_a_parameter(stack: cdk.Stack):
@@ -229,10 +232,10 @@ def test_non_compliant_wins_over_an_unresolved_piece():
     assert len(outcome.findings) == 1
 
 
-def test_unknown_when_bisection_is_set_only_under_a_condition():
+def test_non_compliant_when_bisection_is_set_only_under_a_condition():
     template = hand_written(
         DestinationConfig={"OnFailure": {"Destination": "arn:aws:sqs:eu-west-1:1:dlq"}},
         BisectBatchOnFunctionError={"Fn::If": ["Prod", True, {"Ref": "AWS::NoValue"}]},
         MaximumRetryAttempts=1,
     )
-    assert_unknown(result(RULE, template, "Esm"), "condition 'Prod'")
+    assert_non_compliant(result(RULE, template, "Esm"), "When Prod is false: BisectBatch")
