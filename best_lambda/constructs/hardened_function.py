@@ -163,8 +163,12 @@ def _newest_python_name() -> str:
 _STACK_NAMES: weakref.WeakKeyDictionary[cdk.Stack, str] = weakref.WeakKeyDictionary()
 
 
+def _stack_of(scope: Construct) -> cdk.Stack:
+    return scope if isinstance(scope, cdk.Stack) else cdk.Stack.of(scope)
+
+
 def _stack_name(scope: Construct) -> str:
-    stack = scope if isinstance(scope, cdk.Stack) else cdk.Stack.of(scope)
+    stack = _stack_of(scope)
     name = _STACK_NAMES.get(stack)
     if name is None:
         name = _STACK_NAMES[stack] = str(stack.stack_name)
@@ -1011,13 +1015,17 @@ def _environment(
             checker.add(
                 prop, value, "is reserved by Lambda and cannot be set", rendered="<redacted>"
             )
-        reason = secret_reason(key, value)
+        # A token (SecretValue.unsafe_unwrap(), a parameter) is judged by what it renders to:
+        # a {{resolve:secretsmanager:...}} inside a Fn::Join is a secret all the same.
+        rendered = _stack_of(scope).resolve(value) if is_token(value) else value
+        reason = secret_reason(key, rendered)
         if reason:
             checker.add(
                 prop,
                 "<redacted>",
-                f"looks like a literal secret: {reason}. Store it in Secrets Manager or SSM "
-                "and pass it with secrets={...} (BestLambda-NoSecretsInEnv)",
+                f"would expose a secret: {reason}. Keep it in Secrets Manager or SSM and "
+                "pass it with secrets={...}, which puts only its ARN or name in the "
+                "environment (BestLambda-NoSecretsInEnv)",
                 rendered="<redacted>",
             )
     set_by_us: set[str] = set()

@@ -2,9 +2,12 @@
 
 Source: AWS Lambda Developer Guide, "Lambda runtimes" (supported and deprecated runtime
 tables), https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html, cross-checked
-with endoflife.date/aws-lambda and tflint-ruleset-aws's dated table. Last reviewed
-2026-11-22. Update this table (and CHANGELOG.md) when AWS announces new dates; it is the
-only place they live.
+with endoflife.date/aws-lambda and tflint-ruleset-aws's dated table, and in a test against
+cfn-lint's lifecycle data. The Amazon Linux 2 runtimes (python3.10/3.11, java8.al2/11/17,
+provided.al2) carry the later dates AWS announced for them, not AL2's own end of life
+(2026-06-30): after it they get only critical security patches, which is why a runtime is
+flagged well ahead of its date. Last reviewed 2026-12-01. Update this table (and
+CHANGELOG.md) when AWS announces new dates; it is the only place they live.
 
 After the deprecation date a runtime gets no security patches; AWS later blocks creating
 and then updating functions that use it. ``BestLambda-RuntimeSupported`` fails on a date in
@@ -19,7 +22,7 @@ import re
 __all__ = ["DEPRECATION_DATES", "REVIEWED", "SOURCE", "deprecation_date", "newer_than_table"]
 
 SOURCE = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html"
-REVIEWED = _dt.date(2026, 11, 22)
+REVIEWED = _dt.date(2026, 12, 1)
 
 _D = _dt.date
 #: Runtime identifier -> deprecation date (end of standard support).
@@ -42,8 +45,8 @@ DEPRECATION_DATES: dict[str, _dt.date] = {
     "python3.14": _D(2029, 6, 30),
     "python3.13": _D(2029, 6, 30),
     "python3.12": _D(2028, 10, 31),
-    "python3.11": _D(2026, 6, 30),
-    "python3.10": _D(2026, 6, 30),
+    "python3.11": _D(2027, 6, 30),
+    "python3.10": _D(2026, 10, 31),
     "python3.9": _D(2025, 12, 15),
     "python3.8": _D(2024, 10, 14),
     "python3.7": _D(2023, 12, 4),
@@ -52,9 +55,9 @@ DEPRECATION_DATES: dict[str, _dt.date] = {
     # Java
     "java25": _D(2029, 6, 30),
     "java21": _D(2029, 6, 30),
-    "java17": _D(2026, 6, 30),
-    "java11": _D(2026, 6, 30),
-    "java8.al2": _D(2026, 6, 30),
+    "java17": _D(2027, 6, 30),
+    "java11": _D(2027, 6, 30),
+    "java8.al2": _D(2027, 6, 30),
     "java8": _D(2024, 1, 8),
     # .NET
     "dotnet10": _D(2028, 11, 14),
@@ -74,7 +77,7 @@ DEPRECATION_DATES: dict[str, _dt.date] = {
     "ruby2.5": _D(2021, 7, 30),
     # OS-only
     "provided.al2023": _D(2029, 6, 30),
-    "provided.al2": _D(2026, 6, 30),
+    "provided.al2": _D(2026, 7, 31),
     "provided": _D(2024, 1, 8),
     "go1.x": _D(2024, 1, 8),
 }

@@ -139,6 +139,8 @@ FUNCTION_POOLS: dict[str, tuple[list[Recipe], list[Recipe]]] = {
             const({"1A": "x"}),
             const({"AWS_REGION": "eu-west-1"}),
             const({"DB_PASSWORD": "hunter2-hunter2"}),
+            const({"DB_PASSWORD": "{{resolve:secretsmanager:db:SecretString:password}}"}),
+            const({"API_KEY": "{{resolve:ssm-secure:/shop/api-key}}"}),
             const({"BIG": "x" * 5_000}),
             const({"BIG": "é" * 2_100}),
             const({"PORT": 8080}),

@@ -105,11 +105,11 @@ def problems_of(stack: cdk.Stack, **kwargs: Any) -> list[str]:
         ({"dead_letter_queue_enabled": "no"}, "dead_letter_queue_enabled='no': expected bool"),
         (
             {"environment": {"DB_PASSWORD": "correct-horse-battery"}},
-            "environment['DB_PASSWORD']=<redacted>: looks like a literal secret",
+            "environment['DB_PASSWORD']=<redacted>: would expose a secret",
         ),
         (
             {"environment": {"KEY": "AKIAIOSFODNN7EXAMPLE"}},
-            "looks like a literal secret: its value looks like an AWS access key ID",
+            "would expose a secret: its value looks like an AWS access key ID",
         ),
         (
             {"environment": {"AWS_REGION": "eu-west-1"}},
@@ -248,3 +248,29 @@ def test_runtime_close_to_deprecation_is_accepted(stack: cdk.Stack):
     HardenedFunction(
         stack, "Ok", code=CODE, handler="index.handler", runtime=lambda_.Runtime.PYTHON_3_12
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (
+            "{{resolve:secretsmanager:db:SecretString:password}}",
+            "its value is a dynamic reference to a Secrets Manager secret",
+        ),
+        ("{{resolve:ssm-secure:/shop/db-password}}", "SSM SecureString parameter"),
+        (
+            cdk.SecretValue.secrets_manager("db", json_field="password").unsafe_unwrap(),
+            "its value is a dynamic reference to a Secrets Manager secret",
+        ),
+    ],
+    ids=["secretsmanager", "ssm-secure", "SecretValue token"],
+)
+def test_secrets_resolved_into_the_configuration_are_refused(
+    stack: cdk.Stack, value: str, expected: str
+):
+    """CloudFormation would resolve them into plaintext in the function's configuration."""
+    problems = problems_of(stack, environment={"DB_CONNECTION": value})
+    (problem,) = problems
+    assert problem.startswith("environment['DB_CONNECTION']=<redacted>: would expose a secret")
+    assert expected in problem
+    assert "password" not in problem.split(":", 1)[0]

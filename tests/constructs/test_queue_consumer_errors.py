@@ -113,7 +113,7 @@ def problems_of(stack: cdk.Stack, **kwargs: Any) -> list[str]:
         ({"memory_size": 64}, "function_options.memory_size=64: must be an int from 128 to 10,240"),
         (
             {"environment": {"API_KEY": "sk_live_abcdefghijklmnop1234"}},
-            "function_options.environment['API_KEY']=<redacted>: looks like a literal secret",
+            "function_options.environment['API_KEY']=<redacted>: would expose a secret",
         ),
     ],
     ids=lambda v: v if isinstance(v, str) and len(v) < 40 else None,

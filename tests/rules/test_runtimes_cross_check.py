@@ -30,15 +30,6 @@ KNOWN_DIFFERENCES: dict[str, tuple[dt.date | None, dt.date | None]] = {
     "dotnetcore1.0": (_D(2019, 7, 27), _D(2019, 6, 27)),
     "nodejs": (_D(2016, 10, 31), _D(2016, 8, 30)),
     "ruby2.7": (_D(2023, 11, 27), _D(2023, 12, 7)),
-    # Amazon Linux 2 runtimes: our table has AL2's end of life (2026-06-30); cfn-lint has
-    # the later dates AWS announced for these runtimes. To be settled against AWS's page
-    # (lambda-runtimes.html) before the table's next review: the verdicts differ.
-    "java11": (_D(2026, 6, 30), _D(2027, 6, 30)),
-    "java17": (_D(2026, 6, 30), _D(2027, 6, 30)),
-    "java8.al2": (_D(2026, 6, 30), _D(2027, 6, 30)),
-    "provided.al2": (_D(2026, 6, 30), _D(2026, 7, 31)),
-    "python3.10": (_D(2026, 6, 30), _D(2026, 10, 31)),
-    "python3.11": (_D(2026, 6, 30), _D(2027, 6, 30)),
 }
 
 
