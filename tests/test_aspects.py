@@ -11,8 +11,7 @@ import pytest
 from aws_cdk import aws_lambda as lambda_
 
 from best_lambda import BestLambdaChecks, HardenedFunction
-from best_lambda.aspects import EnforceBestLambda, HardenFunctions, apply_checks
-from best_lambda.errors import InvalidPropsError
+from best_lambda.aspects import EnforceBestLambda, apply_checks
 from best_lambda.testing import validation_findings
 from tests.conftest import make_app
 
@@ -105,79 +104,3 @@ def test_defers_to_a_best_lambda_checks_pack(tmp_path: Path):
     apply_checks(app)
     tracing = [f for f in validation_findings(app) if f.rule == "BestLambda-TracingActive"]
     assert len(tracing) == 1
-
-
-def test_harden_fills_in_what_is_missing(tmp_path: Path):
-    app = make_app(tmp_path)
-    stack = cdk.Stack(app, "Api")
-    plain(stack, "Bare")
-    plain(
-        stack,
-        "Chosen",
-        timeout=cdk.Duration.seconds(45),
-        memory_size=2048,
-        architecture=lambda_.Architecture.X86_64,
-    )
-    harden = HardenFunctions()
-    cdk.Aspects.of(app).add(harden, priority=cdk.AspectPriority.MUTATING)
-    app.synth()
-    bare = function_props(app, "Api", "Bare")
-    assert bare["Architectures"] == ["arm64"]
-    assert bare["TracingConfig"] == {"Mode": "Active"}
-    assert bare["LoggingConfig"]["LogFormat"] == "JSON"
-    assert (bare["Timeout"], bare["MemorySize"]) == (10, 512)
-    chosen = function_props(app, "Api", "Chosen")
-    assert chosen["Architectures"] == ["x86_64"]
-    assert (chosen["Timeout"], chosen["MemorySize"]) == (45, 2048)
-    assert harden.changes["Api/Bare"] == [
-        "architecture",
-        "tracing",
-        "json_logs",
-        "timeout",
-        "memory_size",
-    ]
-    template = json.loads((Path(app.outdir) / "Api.template.json").read_text())
-    policies = [r for r in template["Resources"].values() if r["Type"] == "AWS::IAM::Policy"]
-    assert any("xray:PutTraceSegments" in json.dumps(p) for p in policies)
-
-
-def test_harden_creates_a_log_group_when_none_is_managed(tmp_path: Path):
-    app = make_app(tmp_path)
-    app.node.set_context("@aws-cdk/aws-lambda:useCdkManagedLogGroup", False)
-    stack = cdk.Stack(app, "Api")
-    plain(stack, "Bare")
-    cdk.Aspects.of(app).add(HardenFunctions(), priority=cdk.AspectPriority.MUTATING)
-    app.synth()
-    template = json.loads((Path(app.outdir) / "Api.template.json").read_text())
-    groups = {k: r for k, r in template["Resources"].items() if r["Type"] == "AWS::Logs::LogGroup"}
-    ((group_id, group),) = groups.items()
-    assert group["Properties"]["RetentionInDays"] == 30
-    assert function_props(app, "Api", "Bare")["LoggingConfig"]["LogGroup"] == {"Ref": group_id}
-
-
-def test_harden_then_enforce_leaves_no_errors_on_a_plain_function(tmp_path: Path):
-    app = make_app(tmp_path)
-    plain(cdk.Stack(app, "Api"))
-    apply_checks(app, harden=HardenFunctions())
-    app.synth()  # hardened before it was judged: no error-level finding is left
-
-
-def test_harden_leaves_hardened_functions_alone(tmp_path: Path):
-    app = make_app(tmp_path)
-    HardenedFunction(
-        cdk.Stack(app, "Api"),
-        "Fn",
-        code=CODE,
-        handler="index.handler",
-        architecture=lambda_.Architecture.X86_64,
-    )
-    harden = HardenFunctions()
-    cdk.Aspects.of(app).add(harden, priority=cdk.AspectPriority.MUTATING)
-    app.synth()
-    assert harden.changes == {}
-
-
-def test_harden_options_are_validated_together():
-    with pytest.raises(InvalidPropsError) as caught:
-        HardenFunctions(timeout=cdk.Duration.minutes(30), memory_size=64, tracing="yes")  # type: ignore[arg-type]
-    assert [p.prop for p in caught.value.problems] == ["tracing", "timeout", "memory_size"]
