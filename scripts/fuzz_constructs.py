@@ -30,15 +30,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-ASYNC = {
-    "dead_letter_queue",
-    "dead_letter_queue_enabled",
-    "on_failure",
-    "on_success",
-    "retry_attempts",
-    "max_event_age",
-}
-
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -50,6 +41,7 @@ def main() -> int:
     import aws_cdk as cdk
 
     from best_lambda import HardenedFunction, InvalidPropsError, QueueConsumer
+    from best_lambda.constructs._trigger import ASYNC_OPTIONS
     from best_lambda.rules.engine import evaluate
     from best_lambda.testing import template_of
     from tests.constructs.fuzzing import (
@@ -60,7 +52,7 @@ def main() -> int:
         realize,
     )
 
-    consumer_pools = {k: v for k, v in FUNCTION_POOLS.items() if k not in ASYNC}
+    consumer_pools = {k: v for k, v in FUNCTION_POOLS.items() if k not in ASYNC_OPTIONS}
 
     def function(stack: Any, kwargs: dict[str, Any]) -> None:
         kwargs.setdefault("code", FUNCTION_POOLS["code"][0][0](stack))

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from best_lambda import HardenedFunction, HardenedFunctionOptions, InvalidPropsError, QueueConsumer
+from best_lambda.constructs._trigger import ASYNC_OPTIONS
 from best_lambda.defaults.lambda_ import FUNCTION_PROPS, TRIGGER_FUNCTION_PROPS
 from best_lambda.defaults.sqs import QUEUE_CONSUMER_PROPS
 from best_lambda.rules.engine import evaluate
@@ -39,17 +40,7 @@ SETTINGS = settings(
 )
 #: The function options a QueueConsumer accepts (poll-based: no async ones).
 CONSUMER_FUNCTION_POOLS = {
-    name: pools
-    for name, pools in FUNCTION_POOLS.items()
-    if name
-    not in {
-        "dead_letter_queue",
-        "dead_letter_queue_enabled",
-        "on_failure",
-        "on_success",
-        "retry_attempts",
-        "max_event_age",
-    }
+    name: pools for name, pools in FUNCTION_POOLS.items() if name not in ASYNC_OPTIONS
 }
 
 
