@@ -347,7 +347,10 @@ def _plan(
         if given.get("function") is not None:
             checker.add("function", given["function"], f"has a {timeout_s} s timeout; it {text}")
         else:
-            checker.add("function_options.timeout", cdk.Duration.seconds(timeout_s), text)
+            written = (given.get("function_options") or {}).get("timeout")
+            checker.add(
+                "function_options.timeout", written or cdk.Duration.seconds(timeout_s), text
+            )
 
     options = dict(given.get("function_options") or {})
     concurrency = values.get("provisioned_concurrent_executions")

@@ -75,7 +75,8 @@ def table(stack: cdk.Stack, *, stream: bool = True) -> dynamodb.TableV2:
         ),
         (
             {"tumbling_window": cdk.Duration.seconds(901)},
-            "tumbling_window=Duration.seconds(901): must be a whole number of seconds from 0 to 900",
+            "tumbling_window=Duration.seconds(901): must be a whole number of seconds from 0 to "
+            "900",
         ),
         (
             {"iterator_age_sla": cdk.Duration.hours(1)},
