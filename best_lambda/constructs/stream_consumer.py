@@ -100,7 +100,7 @@ class StreamConsumer(Construct):
         quota permitting).
     retention_period : aws_cdk.Duration
         How long the stream StreamConsumer creates keeps a record; max_record_age must be
-        shorter. Default: 1 day. Accepts a whole number of seconds from 86,400 to 31,536,000
+        shorter. Default: 24 h. Accepts a whole number of seconds from 86,400 to 31,536,000
         (Kinesis limit).
     enhanced_fan_out : bool
         Kinesis only: read through a registered stream consumer (its own 2 MB/s per shard,

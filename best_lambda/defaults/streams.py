@@ -94,6 +94,7 @@ STREAM_CONSUMER_PROPS = PropTable(
             "How long the stream StreamConsumer creates keeps a record; max_record_age must "
             "be shorter.",
             default=limits.KINESIS_DEFAULT_RETENTION_HOURS * 3_600,
+            default_doc=f"{limits.KINESIS_DEFAULT_RETENTION_HOURS} h",
             reason="Kinesis's own default, stated explicitly; encrypted with the AWS-managed "
             "key (alias/aws/kinesis). It leaves 23 h after the default 1 h maximum record age to "
             "re-read records set aside in the on-failure queue.",
