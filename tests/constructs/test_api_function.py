@@ -378,3 +378,15 @@ def test_a_public_url_without_the_construct_is_non_compliant(stack: cdk.Stack):
         stack, "Url", function=orders.function, auth_type=lambda_.FunctionUrlAuthType.NONE
     )
     assert_noncompliant(url, "BestLambda-FunctionUrlAuth")
+
+
+def test_function_url_cors(stack: cdk.Stack):
+    ApiFunction(
+        stack,
+        "Lookup",
+        function_options=OPTIONS,
+        function_url=True,
+        cors=lambda_.FunctionUrlCorsOptions(allowed_origins=["https://shop.example.com"]),
+    )
+    _, url = only(template_of(stack), "AWS::Lambda::Url")
+    assert url["Cors"]["AllowOrigins"] == ["https://shop.example.com"]

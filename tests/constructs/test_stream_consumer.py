@@ -392,3 +392,14 @@ def test_without_its_iterator_age_alarm_the_consumer_is_non_compliant(stack: cdk
     consumer = build(stack)
     assert consumer.node.try_remove_child("IteratorAgeAlarm")
     assert_noncompliant(consumer, "BestLambda-IteratorAgeAlarm")
+
+
+def test_an_imported_stream_is_read_by_its_arn(stack: cdk.Stack):
+    arn = "arn:aws:kinesis:eu-west-1:123456789012:stream/clicks"
+    stream = kinesis.Stream.from_stream_arn(stack, "Theirs", arn)
+    # Its retention cannot be seen: a long max_record_age is the owner's call.
+    consumer = build(stack, stream=stream, max_record_age=cdk.Duration.days(3))
+    template = template_of(stack)
+    assert mapping(template)["EventSourceArn"] == arn
+    assert "kinesis:GetRecords" in actions_on(template, arn)
+    assert consumer.stream is stream
