@@ -48,9 +48,9 @@ ACK_REASONS: dict[str, str] = {
         "checks its deprecation date at every synth."
     ),
     "AwsSolutions-SQS3": (
-        "This queue is itself a failure destination (a stream event source mapping's "
-        "on-failure destination): the end of the line for failed records, not a source queue "
-        "that needs a dead-letter queue of its own."
+        "This queue is itself a failure destination (an event source mapping's on-failure "
+        "destination, or a dead-letter queue that no redrive policy names): the end of the "
+        "line for failed events, not a source queue that needs a dead-letter queue of its own."
     ),
     "dynamodb:ListStreams": (
         "dynamodb:ListStreams supports no resource-level permissions (AWS Service Authorization "
