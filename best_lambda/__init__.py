@@ -3,6 +3,10 @@
 Constructs
     :class:`HardenedFunction` — an ``aws_lambda.Function`` with the practices on by default.
     :class:`QueueConsumer` — an SQS queue, its DLQ and a HardenedFunction, sized together.
+    :class:`StreamConsumer` — a Kinesis or DynamoDB stream read with bounded retries, an
+    on-failure queue and an IteratorAge alarm.
+    :class:`ApiFunction` — a function behind a REST API, an HTTP API or a function URL,
+    with a timeout that fits the caller's.
     :class:`AlarmDefaults` — where the alarms of every construct under a scope go.
     :class:`PythonCode` — a Python project with its requirements, bundled without Docker.
 
@@ -35,13 +39,16 @@ if TYPE_CHECKING:
     from best_lambda.bundling import PythonCode
     from best_lambda.checks.nag_pack import BestLambdaChecks
     from best_lambda.constructs.alarms import AlarmDefaults
+    from best_lambda.constructs.api_function import ApiFunction
     from best_lambda.constructs.hardened_function import HardenedFunction, HardenedFunctionOptions
     from best_lambda.constructs.queue_consumer import QueueConsumer
+    from best_lambda.constructs.stream_consumer import StreamConsumer
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AlarmDefaults",
+    "ApiFunction",
     "BestLambdaChecks",
     "HardenedFunction",
     "HardenedFunctionOptions",
@@ -49,16 +56,19 @@ __all__ = [
     "Problem",
     "PythonCode",
     "QueueConsumer",
+    "StreamConsumer",
     "__version__",
 ]
 
 _LAZY = {
     "AlarmDefaults": "best_lambda.constructs.alarms",
+    "ApiFunction": "best_lambda.constructs.api_function",
     "BestLambdaChecks": "best_lambda.checks.nag_pack",
     "HardenedFunction": "best_lambda.constructs.hardened_function",
     "HardenedFunctionOptions": "best_lambda.constructs.hardened_function",
     "PythonCode": "best_lambda.bundling._code",
     "QueueConsumer": "best_lambda.constructs.queue_consumer",
+    "StreamConsumer": "best_lambda.constructs.stream_consumer",
 }
 
 

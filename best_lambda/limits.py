@@ -14,8 +14,13 @@ __all__ = [
     "ASYNC_MAX_EVENT_AGE_SECONDS",
     "ASYNC_MAX_RETRY_ATTEMPTS",
     "ASYNC_MIN_EVENT_AGE_SECONDS",
+    "DYNAMODB_STREAM_RETENTION_SECONDS",
     "ENVIRONMENT_MAX_BYTES",
     "EPHEMERAL_STORAGE_MB",
+    "FUNCTION_URL_MAX_RESPONSE_SECONDS",
+    "HTTP_API_MAX_INTEGRATION_TIMEOUT_SECONDS",
+    "KINESIS_DEFAULT_RETENTION_HOURS",
+    "KINESIS_RETENTION_HOURS",
     "LAMBDA_DEFAULT_MEMORY_MB",
     "LAMBDA_DEFAULT_TIMEOUT_SECONDS",
     "LOG_RETENTION_DAYS",
@@ -36,6 +41,13 @@ __all__ = [
     "SQS_RETENTION_SECONDS",
     "SQS_VISIBILITY_TIMEOUT_MAX_SECONDS",
     "SQS_VISIBILITY_TIMEOUT_MULTIPLIER",
+    "STREAM_BATCHING_WINDOW_MAX_SECONDS",
+    "STREAM_BATCH_SIZE_MAX",
+    "STREAM_PARALLELIZATION_FACTOR",
+    "STREAM_RECORD_AGE_INFINITE",
+    "STREAM_RECORD_AGE_SECONDS",
+    "STREAM_RETRY_ATTEMPTS",
+    "STREAM_TUMBLING_WINDOW_SECONDS",
     "TIMEOUT_SECONDS",
     "UNZIPPED_CODE_MAX_BYTES",
 ]
@@ -148,6 +160,42 @@ SQS_BATCHING_WINDOW_MAX_SECONDS = 300
 #: ScalingConfig.MaximumConcurrency: 2 to 1,000 (API_ScalingConfig).
 SQS_MAX_CONCURRENCY = (2, 1_000)
 
+# --- Kinesis and DynamoDB Streams as event sources ------------------------------------------
+# (lambda/latest/dg/services-kinesis-parameters.html, services-ddb-params.html; the
+# CreateEventSourceMapping API reference gives the same ranges for both sources.)
+#: BatchSize: 1 to 10,000 records (default 100), both sources.
+STREAM_BATCH_SIZE_MAX = 10_000
+#: MaximumBatchingWindowInSeconds: 0 to 300 s.
+STREAM_BATCHING_WINDOW_MAX_SECONDS = 300
+#: MaximumRetryAttempts: -1 (infinite: retry until the record expires, Lambda's default) to
+#: 10,000.
+STREAM_RETRY_ATTEMPTS = (-1, 10_000)
+#: MaximumRecordAgeInSeconds: -1 (infinite, Lambda's default) or 60 s to 7 days. (The
+#: parameter table says "minimum -1"; the API rejects 0-59, hashicorp/terraform-provider-aws
+#: #16113 checked it against the API reference.)
+STREAM_RECORD_AGE_INFINITE = -1
+STREAM_RECORD_AGE_SECONDS = (60, 604_800)
+#: ParallelizationFactor: 1 (Lambda's default) to 10 concurrent batches per shard.
+STREAM_PARALLELIZATION_FACTOR = (1, 10)
+#: TumblingWindowInSeconds: 0 to 900 s.
+STREAM_TUMBLING_WINDOW_SECONDS = (0, 900)
+#: DynamoDB Streams keep a stream record for 24 hours (amazondynamodb/latest/developerguide/
+#: Streams.html, "data in a DynamoDB stream is retained for 24 hours"); not configurable.
+DYNAMODB_STREAM_RETENTION_SECONDS = 86_400
+#: Kinesis Data Streams retention: 24 hours (the default) to 8,760 hours (365 days)
+#: (streams/latest/dev/kinesis-extended-retention.html).
+KINESIS_DEFAULT_RETENTION_HOURS = 24
+KINESIS_RETENTION_HOURS = (24, 8_760)
+
 # --- API Gateway (whats-new 2024-06: integration timeout above 29 s) -----------------------
-#: Default maximum integration timeout; only Regional and private REST APIs may raise it.
+#: REST API maximum integration timeout by default; only Regional and private REST APIs may
+#: raise it, after a quota increase (not offered for edge-optimized APIs or HTTP APIs).
 API_GATEWAY_MAX_INTEGRATION_TIMEOUT_SECONDS = 29
+#: HTTP API maximum integration timeout, 30 s, and it cannot be increased
+#: (apigateway/latest/developerguide/http-api-quotas.html). It is also the default of an
+#: HTTP API integration without TimeoutInMillis (AWS::ApiGatewayV2::Integration docs).
+#: aws-cdk-lib's HttpIntegration still refuses more than 29 s.
+HTTP_API_MAX_INTEGRATION_TIMEOUT_SECONDS = 30
+#: A function URL waits for the function as long as its timeout: no limit of its own below
+#: Lambda's 900 s (lambda/latest/dg/urls-invocation.html).
+FUNCTION_URL_MAX_RESPONSE_SECONDS = 900

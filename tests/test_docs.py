@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from best_lambda._docs import render_readme, rules_markdown
+import pytest
+
+from best_lambda._docs import DOCSTRINGS, render_docstring, render_readme, rules_markdown
 from tests.conftest import ROOT
 
 
 def test_readme_defaults_table_is_current():
     readme = (ROOT / "README.md").read_text()
     assert render_readme(readme) == readme, "run: python -m best_lambda._docs"
+
+
+@pytest.mark.parametrize("path", DOCSTRINGS)
+def test_constructs_parameters_sections_are_current(path: str):
+    source = (ROOT / path).read_text()
+    assert render_docstring(path, source) == source, "run: python -m best_lambda._docs"
 
 
 def test_rules_md_is_current():

@@ -1,6 +1,7 @@
 """Tools nobody here wrote judge our output: cdk-nag 3 (AwsSolutions, Serverless) and cfn-lint.
 
-Covers HardenedFunction in its main configurations, app.py and every example. Any
+Covers HardenedFunction and the trigger constructs in their main configurations, app.py
+and every example. Any
 acknowledgement needed is applied by the construct (or, for resources an app owns itself,
 by that app, with a reason); these tests see only unacknowledged findings.
 """
@@ -19,15 +20,27 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_apigatewayv2 as apigatewayv2
+from aws_cdk import aws_apigatewayv2_authorizers as authorizers
+from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_ssm as ssm
 from cfnlint.api import ManualArgs, lint
 
-from best_lambda import HardenedFunction, HardenedFunctionOptions, QueueConsumer
+from best_lambda import (
+    ApiFunction,
+    HardenedFunction,
+    HardenedFunctionOptions,
+    QueueConsumer,
+    StreamConsumer,
+)
 from best_lambda.testing import ALL_PACKS, assert_compliant, findings_of, validation_findings
 from tests.conftest import ROOT, make_app
 
@@ -170,6 +183,136 @@ def _consumer_adopting(stack: cdk.Stack) -> None:
     QueueConsumer(stack, "Consumer", function_options=OPTIONS, queue=queue)
 
 
+def _stream_kinesis(stack: cdk.Stack) -> None:
+    StreamConsumer(stack, "Consumer", function_options=OPTIONS)
+
+
+def _stream_dynamodb(stack: cdk.Stack) -> None:
+    table = dynamodb.TableV2(
+        stack,
+        "Table",
+        partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
+        dynamo_stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+        point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+            point_in_time_recovery_enabled=True
+        ),
+    )
+    StreamConsumer(stack, "Consumer", function_options=OPTIONS, table=table)
+
+
+def _stream_tuned(stack: cdk.Stack) -> None:
+    stream = kinesis.Stream(
+        stack,
+        "Clicks",
+        encryption=kinesis.StreamEncryption.MANAGED,
+        retention_period=cdk.Duration.hours(48),
+    )
+    StreamConsumer(
+        stack,
+        "Consumer",
+        function_options=HardenedFunctionOptions(**OPTIONS, timeout=cdk.Duration.seconds(60)),
+        stream=stream,
+        enhanced_fan_out=True,
+        batch_size=500,
+        max_batching_window=cdk.Duration.seconds(5),
+        parallelization_factor=4,
+        retry_attempts=3,
+        max_record_age=cdk.Duration.hours(6),
+        tumbling_window=cdk.Duration.seconds(60),
+        starting_position=lambda_.StartingPosition.LATEST,
+    )
+
+
+def _api_rest(stack: cdk.Stack) -> None:
+    group = logs.LogGroup(stack, "AccessLogs", retention=logs.RetentionDays.ONE_MONTH)
+    api = apigateway.RestApi(
+        stack,
+        "Api",
+        cloud_watch_role=False,
+        deploy_options=apigateway.StageOptions(
+            access_log_destination=apigateway.LogGroupLogDestination(group),
+            access_log_format=apigateway.AccessLogFormat.json_with_standard_fields(
+                caller=True,
+                http_method=True,
+                ip=True,
+                protocol=True,
+                request_time=True,
+                resource_path=True,
+                response_length=True,
+                status=True,
+                user=True,
+            ),
+            logging_level=apigateway.MethodLoggingLevel.INFO,
+            tracing_enabled=True,
+            throttling_rate_limit=100,
+            throttling_burst_limit=50,
+        ),
+        default_method_options=apigateway.MethodOptions(
+            authorization_type=apigateway.AuthorizationType.IAM
+        ),
+    )
+    api.add_request_validator(
+        "Validator", validate_request_body=True, validate_request_parameters=True
+    )
+    for rule_id, reason in (
+        ("AwsSolutions-COG4", "test fixture: IAM authorization, no Cognito user pool"),
+        ("AwsSolutions-APIG3", "test fixture: WAF is the edge team's, in front of the API"),
+    ):
+        cdk.Validations.of(api).acknowledge(cdk.Acknowledgment(id=rule_id, reason=reason))
+    ApiFunction(
+        stack,
+        "Orders",
+        function_options=OPTIONS,
+        rest_api=api,
+        method="GET",
+        path="/orders/{id}",
+        provisioned_concurrent_executions=2,
+    )
+
+
+def _api_http(stack: cdk.Stack) -> None:
+    api = apigatewayv2.HttpApi(stack, "Api", create_default_stage=False)
+    group = logs.LogGroup(stack, "AccessLogs", retention=logs.RetentionDays.ONE_MONTH)
+    apigatewayv2.CfnStage(
+        stack,
+        "Stage",
+        api_id=api.api_id,
+        stage_name="$default",
+        auto_deploy=True,
+        access_log_settings=apigatewayv2.CfnStage.AccessLogSettingsProperty(
+            destination_arn=group.log_group_arn,
+            format=json.dumps({"requestId": "$context.requestId", "status": "$context.status"}),
+        ),
+        default_route_settings=apigatewayv2.CfnStage.RouteSettingsProperty(
+            throttling_burst_limit=50, throttling_rate_limit=100
+        ),
+    )
+    ApiFunction(
+        stack,
+        "Orders",
+        function_options=HardenedFunctionOptions(**OPTIONS, timeout=cdk.Duration.seconds(30)),
+        http_api=api,
+        method="POST",
+        path="/orders",
+        authorizer=authorizers.HttpIamAuthorizer(),
+    )
+
+
+def _api_function_url(stack: cdk.Stack) -> None:
+    ApiFunction(stack, "Lookup", function_options=OPTIONS, function_url=True)
+
+
+def _api_public_url(stack: cdk.Stack) -> None:
+    ApiFunction(
+        stack,
+        "Webhook",
+        function_options=OPTIONS,
+        function_url=True,
+        auth_type=lambda_.FunctionUrlAuthType.NONE,
+        public_url_reason="test fixture: a webhook whose handler verifies an HMAC signature",
+    )
+
+
 CONFIGURATIONS: dict[str, Callable[[cdk.Stack], None]] = {
     "function-defaults": _defaults,
     "function-tuned": _tuned,
@@ -180,6 +323,13 @@ CONFIGURATIONS: dict[str, Callable[[cdk.Stack], None]] = {
     "consumer-tuned": _consumer_tuned,
     "consumer-fifo": _consumer_fifo,
     "consumer-adopting": _consumer_adopting,
+    "stream-kinesis": _stream_kinesis,
+    "stream-dynamodb": _stream_dynamodb,
+    "stream-tuned": _stream_tuned,
+    "api-rest": _api_rest,
+    "api-http": _api_http,
+    "api-function-url": _api_function_url,
+    "api-public-url": _api_public_url,
 }
 
 

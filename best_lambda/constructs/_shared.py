@@ -12,8 +12,9 @@ from constructs import Construct, IConstruct
 
 __all__ = ["ACK_REASONS", "acknowledge", "harden_queue", "secure_queue"]
 
-#: Why each cdk-nag finding our constructs acknowledge is a false positive or unavoidable.
-#: Applied by the constructs themselves, so users inherit them with the construct.
+#: Why each cdk-nag finding our constructs acknowledge is a false positive or unavoidable,
+#: by rule ID (or by cause, for a rule acknowledged for several). Applied by the constructs
+#: themselves, so users inherit them with the construct.
 ACK_REASONS: dict[str, str] = {
     "AwsSolutions-IAM5[Resource::*]": (
         "X-Ray's PutTraceSegments and PutTelemetryRecords (and, in a VPC, the EC2 network "
@@ -46,6 +47,17 @@ ACK_REASONS: dict[str, str] = {
         "function's runtime unreviewed. It is a supported runtime; BestLambda-RuntimeSupported "
         "checks its deprecation date at every synth."
     ),
+    "AwsSolutions-SQS3": (
+        "This queue is itself a failure destination (an event source mapping's on-failure "
+        "destination, or a dead-letter queue that no redrive policy names): the end of the "
+        "line for failed events, not a source queue that needs a dead-letter queue of its own."
+    ),
+    "dynamodb:ListStreams": (
+        "dynamodb:ListStreams supports no resource-level permissions (AWS Service Authorization "
+        "Reference): it must be allowed on '*'. Lambda's DynamoDB stream poller checks for it. "
+        "The statement lives in its own policy so that user grants stay checked; the stream "
+        "itself is read through statements scoped to its ARN."
+    ),
     "Serverless-LambdaDLQ": (
         "Declared with dead_letter_queue_enabled=False: the function is invoked synchronously "
         "(API, function URL) or by a poller (SQS, streams), never asynchronously, so a "
@@ -55,11 +67,17 @@ ACK_REASONS: dict[str, str] = {
 }
 
 
-def acknowledge(construct: IConstruct, rule_id: str) -> None:
-    """Acknowledge a cdk-nag rule on ``construct`` with its reason from :data:`ACK_REASONS`."""
-    cdk.Validations.of(construct).acknowledge(
-        cdk.Acknowledgment(id=rule_id, reason=ACK_REASONS[rule_id])
-    )
+def acknowledge(
+    construct: IConstruct, rule_id: str, *, about: str | None = None, reason: str | None = None
+) -> None:
+    """Acknowledge a rule on ``construct`` with its reason from :data:`ACK_REASONS`.
+
+    ``about`` names the entry of :data:`ACK_REASONS` when it is not ``rule_id`` (one rule,
+    acknowledged for different causes); ``reason`` is the user's own, for a choice the
+    user made explicitly (a public function URL).
+    """
+    text = reason if reason is not None else ACK_REASONS[about or rule_id]
+    cdk.Validations.of(construct).acknowledge(cdk.Acknowledgment(id=rule_id, reason=text))
 
 
 def secure_queue(

@@ -106,8 +106,13 @@ class TargetFunction:
         *,
         function: Any,
         function_options: Any,
+        own: PropTable | None = None,
     ) -> TargetFunction:
-        """Validate ``function`` XOR ``function_options`` into ``checker``; raise nothing."""
+        """Validate ``function`` XOR ``function_options`` into ``checker``; raise nothing.
+
+        ``own`` is the trigger's table: an asynchronous option that the trigger has too
+        (a stream mapping's ``on_failure``) is pointed at the trigger's own keyword.
+        """
         if (function is None) == (function_options is None):
             checker.add(
                 "function + function_options",
@@ -139,13 +144,30 @@ class TargetFunction:
         if invocation is not Invocation.ASYNCHRONOUS:
             for key in ASYNC_OPTIONS:
                 if key in options:
-                    sub.add(key, options.pop(key), f"does not apply: {_NOT_ASYNC[invocation]}")
+                    hint = (
+                        f"; {checker.construct_type}({key}=...) configures the trigger's own"
+                        if own is not None and key in own
+                        else ""
+                    )
+                    why = f"does not apply: {_NOT_ASYNC[invocation]}{hint}"
+                    sub.add(key, options.pop(key), why)
             options["dead_letter_queue_enabled"] = False
         plan = check_function_options(sub, scope, construct_id, options)
         checker.problems += [
             Problem(f"function_options.{p.prop}", p.value, p.allowed) for p in sub.problems
         ]
         return cls(invocation, None, options, plan.timeout_s)
+
+    @property
+    def alarm_topic(self) -> sns.ITopic | None:
+        """The ``alarm_topic`` of a function built here; ``None`` for a given function."""
+        topic: sns.ITopic | None = self.options.get("alarm_topic")
+        return topic
+
+    @property
+    def create_alarms(self) -> bool:
+        """``False`` when ``function_options`` turned alarms off: the trigger's follow it."""
+        return self.options.get("create_alarms") is not False
 
     def build(self, scope: Construct, construct_id: str = "Function") -> lambda_.IFunction:
         """The given function, or a :class:`HardenedFunction` built in ``scope``."""

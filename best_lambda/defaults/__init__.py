@@ -42,9 +42,14 @@ class Default:
 
 def all_tables() -> tuple[PropTable, ...]:
     """Every construct's declared props, in README order (each construct's own props only)."""
-    from best_lambda.defaults import lambda_, sqs
+    from best_lambda.defaults import apigateway, lambda_, sqs, streams
 
-    return (lambda_.FUNCTION_PROPS, sqs.QUEUE_CONSUMER_PROPS)
+    return (
+        lambda_.FUNCTION_PROPS,
+        sqs.QUEUE_CONSUMER_PROPS,
+        streams.STREAM_CONSUMER_PROPS,
+        apigateway.API_FUNCTION_PROPS,
+    )
 
 
 def all_defaults() -> tuple[Default, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from best_lambda.rules.apigateway import api_timeout
-from best_lambda.rules.cloudwatch import dlq_alarm, error_alarm
+from best_lambda.rules.cloudwatch import dlq_alarm, error_alarm, iterator_age_alarm
 from best_lambda.rules.iam import no_admin_policies, no_wildcard_permissions, shared_role
 from best_lambda.rules.lambda_ import (
     arm64,
@@ -63,6 +63,7 @@ ALL_RULES: tuple[Rule, ...] = (
     # Observability
     error_alarm.RULE,
     dlq_alarm.RULE,
+    iterator_age_alarm.RULE,
     # Code
     asset_size.RULE,
     cdk_framework_function.RULE,

@@ -14,10 +14,18 @@ from typing import Any, get_type_hints
 import pytest
 from aws_cdk import aws_lambda as lambda_
 
-from best_lambda import HardenedFunction, HardenedFunctionOptions, QueueConsumer
+from best_lambda import (
+    ApiFunction,
+    HardenedFunction,
+    HardenedFunctionOptions,
+    QueueConsumer,
+    StreamConsumer,
+)
 from best_lambda.defaults import all_tables
+from best_lambda.defaults.apigateway import API_FUNCTION_PROPS
 from best_lambda.defaults.lambda_ import FUNCTION_PROPS
 from best_lambda.defaults.sqs import QUEUE_CONSUMER_PROPS
+from best_lambda.defaults.streams import STREAM_CONSUMER_PROPS
 from best_lambda.props import Enum, Integer, Prop, Seconds
 
 
@@ -35,7 +43,7 @@ def test_hardened_function_signature_is_its_declaration():
 
 def test_every_signature_default_is_none():
     """None means "not given", as in aws-cdk-lib; the real default is in the declaration."""
-    for cls in (HardenedFunction, QueueConsumer):
+    for cls in (HardenedFunction, QueueConsumer, StreamConsumer, ApiFunction):
         for p in inspect.signature(cls.__init__).parameters.values():  # type: ignore[misc]
             if p.kind is p.KEYWORD_ONLY and p.name not in ("code", "handler"):
                 assert p.default is None, f"{cls.__name__}.{p.name}"
@@ -47,6 +55,31 @@ def test_options_type_is_the_declaration():
 
 def test_queue_consumer_signature_is_its_declaration():
     assert keyword_parameters(QueueConsumer) == list(QUEUE_CONSUMER_PROPS.names)
+
+
+def test_stream_consumer_signature_is_its_declaration():
+    assert keyword_parameters(StreamConsumer) == list(STREAM_CONSUMER_PROPS.names)
+
+
+def test_api_function_signature_is_its_declaration():
+    assert keyword_parameters(ApiFunction) == list(API_FUNCTION_PROPS.names)
+
+
+def test_stream_consumer_takes_the_event_source_props_aws_cdk_lib_names():
+    """Where StreamConsumer configures the mapping, it uses EventSourceMapping's names."""
+    theirs = set(inspect.signature(lambda_.EventSourceMapping.__init__).parameters)
+    ours = set(STREAM_CONSUMER_PROPS.names) - {
+        "function",
+        "function_options",
+        "stream",
+        "table",
+        "stream_mode",
+        "shard_count",
+        "retention_period",
+        "enhanced_fan_out",
+        "iterator_age_sla",
+    }
+    assert ours - theirs == set()
 
 
 def test_every_aws_lambda_function_prop_is_declared_or_refused():

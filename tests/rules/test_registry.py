@@ -36,6 +36,7 @@ EXPECTED = {
     "BestLambda-PublicInvokePermission": Severity.ERROR,
     "BestLambda-ErrorAlarm": Severity.WARNING,
     "BestLambda-DlqAlarm": Severity.WARNING,
+    "BestLambda-IteratorAgeAlarm": Severity.WARNING,
     "BestLambda-AssetSize": Severity.ERROR,
     "BestLambda-CdkFrameworkFunction": Severity.WARNING,
 }

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from best_lambda.rules.cloudwatch import dlq_alarm, error_alarm
+from best_lambda.rules.cloudwatch import dlq_alarm, error_alarm, iterator_age_alarm
 from best_lambda.rules.engine import judge
 from best_lambda.rules.model import Rule, Status
 from best_lambda.rules.template import TemplateIndex
@@ -19,6 +19,7 @@ from tests.rules.harness import OPTIONS
 REALAPPS = Path(__file__).resolve().parents[2] / "data" / "realapps"
 ERRORS = error_alarm.RULE
 DLQ = dlq_alarm.RULE
+AGE = iterator_age_alarm.RULE
 NC, OK, NA = Status.NON_COMPLIANT, Status.COMPLIANT, Status.NOT_APPLICABLE
 NO_ERRORS_ALARM = "No CloudWatch alarm of this template watches the AWS/Lambda Errors metric"
 
@@ -56,6 +57,20 @@ EXPECTED: dict[tuple[Rule, str, str], tuple[Status, str]] = {
         "event source mapping on-failure destination "
         "(KinesisDataStreamProcessorDataActivityKinesisEvent)",
     ),
+    # Stream mappings: neither Kinesis consumer has an IteratorAge alarm (the only alarm of
+    # the ten templates watches Errors); the SQS mappings have no IteratorAge.
+    (AGE, "kinesis-error-handling", "KinesisDataStreamProcessorDataActivityKinesisEvent"): (
+        NC,
+        "IteratorAge metric of function KinesisDataStreamProcessor",
+    ),
+    (AGE, "kinesis-lambda-ddb-test", "RecordProcessorFunctionKinesisRecords"): (
+        NC,
+        "IteratorAge metric of function RecordProcessorFunction",
+    ),
+    (AGE, "sqs-lambda-python", "ProcessorFunctionMySQSEvent"): (NA, ""),
+    (AGE, "apigw-sqs-lambda-sqs", "ProcessInputQueueSampleSQSEvent"): (NA, ""),
+    (AGE, "apigw-sqs-lambda-sqs", "WriteTestResultOutputQueue"): (NA, ""),
+    (AGE, "apigw-sqs-lambda-sqs", "WriteTestResultInputQueueDLQ"): (NA, ""),
 }
 
 
@@ -63,10 +78,10 @@ def _index(name: str) -> TemplateIndex:
     return TemplateIndex(json.loads((REALAPPS / f"{name}.json").read_text()), name=name)
 
 
-def test_every_function_and_queue_of_every_template_is_listed():
+def test_every_function_queue_and_mapping_of_every_template_is_listed():
     listed = {
         (rule, path.stem, r.logical_id)
-        for rule in (ERRORS, DLQ)
+        for rule in (ERRORS, DLQ, AGE)
         for path in REALAPPS.glob("*.json")
         for rtype in rule.resource_types
         for r in _index(path.stem).of_type(rtype)
