@@ -41,12 +41,19 @@ def main() -> int:
     import aws_cdk as cdk
 
     from best_lambda import HardenedFunction, InvalidPropsError, QueueConsumer
+
+    try:  # constructs a checkout may not have yet
+        from best_lambda import ApiFunction, StreamConsumer
+    except ImportError:
+        ApiFunction = StreamConsumer = None
     from best_lambda.constructs._trigger import ASYNC_OPTIONS
     from best_lambda.rules.engine import evaluate
     from best_lambda.testing import template_of
     from tests.constructs.fuzzing import (
+        API_POOLS,
         FUNCTION_POOLS,
         QUEUE_POOLS,
+        STREAM_POOLS,
         draw_case,
         invalid_props,
         realize,
@@ -59,20 +66,28 @@ def main() -> int:
         kwargs.setdefault("handler", "index.handler")
         HardenedFunction(stack, "Fn", **kwargs)
 
-    def consumer(stack: Any, kwargs: dict[str, Any]) -> None:
-        options = {k: kwargs.pop(k) for k in list(kwargs) if k in consumer_pools}
-        options.setdefault("code", FUNCTION_POOLS["code"][0][0](stack))
-        options.setdefault("handler", "index.handler")
-        if args.legacy:
-            QueueConsumer(stack, "Consumer", **options, **kwargs)
-        else:
-            QueueConsumer(stack, "Consumer", function_options=options, **kwargs)
+    def trigger(construct: Any) -> Any:
+        def build(stack: Any, kwargs: dict[str, Any]) -> None:
+            options = {k: kwargs.pop(k) for k in list(kwargs) if k in consumer_pools}
+            options.setdefault("code", FUNCTION_POOLS["code"][0][0](stack))
+            options.setdefault("handler", "index.handler")
+            if args.legacy:
+                construct(stack, "Trigger", **options, **kwargs)
+            else:
+                construct(stack, "Trigger", function_options=options, **kwargs)
+
+        return build
 
     rng = random.Random(args.seed)
     targets = [
         ("HardenedFunction", function, FUNCTION_POOLS),
-        ("QueueConsumer", consumer, {**QUEUE_POOLS, **consumer_pools}),
+        ("QueueConsumer", trigger(QueueConsumer), {**QUEUE_POOLS, **consumer_pools}),
     ]
+    if StreamConsumer is not None and ApiFunction is not None:
+        targets += [
+            ("StreamConsumer", trigger(StreamConsumer), {**STREAM_POOLS, **consumer_pools}),
+            ("ApiFunction", trigger(ApiFunction), {**API_POOLS, **consumer_pools}),
+        ]
     for name, build, pools in targets:
         counts: collections.Counter[str] = collections.Counter()
         for _ in range(args.cases):

@@ -423,9 +423,9 @@ def _check_options(
         checker.add(
             "authorizer + http_api", authorizer, "expected aws_apigatewayv2.IHttpRouteAuthorizer"
         )
-    if front == "rest_api" and "path" in values:
+    if front == "rest_api" and "path" in values and "rest_api" in values:
         method = values.get("method", defaults.METHOD)
-        _check_free(checker, given["rest_api"], values["path"], method)
+        _check_free(checker, values["rest_api"], values["path"], method)
     auth = values.get("auth_type")
     public = auth is not None and auth.name == "NONE"
     if front == "function_url" and public and given.get("public_url_reason") is None:

@@ -24,8 +24,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_apigatewayv2 as apigatewayv2
+from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_destinations as destinations
@@ -331,6 +335,94 @@ QUEUE_POOLS: dict[str, tuple[list[Recipe], list[Recipe]]] = {
 }
 
 
+def _table(stream: bool) -> Recipe:
+    def make(stack: cdk.Stack) -> dynamodb.TableV2:
+        return dynamodb.TableV2(
+            stack,
+            _id("Table"),
+            partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
+            dynamo_stream=dynamodb.StreamViewType.NEW_IMAGE if stream else None,
+        )
+
+    return make
+
+
+STREAM_POOLS: dict[str, tuple[list[Recipe], list[Recipe]]] = {
+    "stream": (
+        [lambda s: kinesis.Stream(s, _id("K"), stream_mode=kinesis.StreamMode.ON_DEMAND)],
+        WRONG_TYPES,
+    ),
+    "table": ([_table(stream=True)], [_table(stream=False), *WRONG_TYPES]),
+    "stream_mode": ([const(kinesis.StreamMode.ON_DEMAND)], [const("ON_DEMAND")]),
+    "shard_count": ([], [const(0), const("1")]),
+    "retention_period": (
+        [const(cdk.Duration.hours(24)), const(cdk.Duration.days(7))],
+        [const(cdk.Duration.hours(1)), const(cdk.Duration.days(400))],
+    ),
+    "enhanced_fan_out": ([const(True), const(False)], [const("yes")]),
+    "starting_position": (
+        [const(lambda_.StartingPosition.TRIM_HORIZON), const(lambda_.StartingPosition.LATEST)],
+        [const("LATEST")],
+    ),
+    "starting_position_timestamp": ([], [const("yesterday"), const(-1)]),
+    "batch_size": ([const(1), const(100), const(10_000)], [const(0), const(10_001), const("10")]),
+    "max_batching_window": (
+        [const(cdk.Duration.seconds(0)), const(cdk.Duration.seconds(5))],
+        [const(cdk.Duration.minutes(6)), const(5)],
+    ),
+    "parallelization_factor": ([const(1), const(10)], [const(0), const(11)]),
+    "bisect_batch_on_error": ([const(True)], [const("yes")]),
+    "retry_attempts": (
+        [const(0), const(10), const(10_000)],
+        [const(-2), const(10_001), const("1")],
+    ),
+    "max_record_age": (
+        [const(cdk.Duration.minutes(1)), const(cdk.Duration.hours(1))],
+        [const(cdk.Duration.seconds(30)), const(cdk.Duration.days(8))],
+    ),
+    "on_failure": ([_queue], WRONG_TYPES),
+    "report_batch_item_failures": ([const(True)], [const("yes")]),
+    "tumbling_window": (
+        [const(cdk.Duration.seconds(60))],
+        [const(cdk.Duration.seconds(901)), const(60)],
+    ),
+    "filters": (
+        [
+            const(
+                [
+                    lambda_.FilterCriteria.filter(
+                        {"eventName": lambda_.FilterRule.is_equal("INSERT")}
+                    )
+                ]
+            )
+        ],
+        [const("eventName = INSERT"), const([{"pattern": 5}])],
+    ),
+    "enabled": ([const(True)], [const("yes")]),
+    "iterator_age_sla": (
+        [const(cdk.Duration.minutes(10))],
+        [const(cdk.Duration.hours(2)), const(5)],
+    ),
+}
+
+API_POOLS: dict[str, tuple[list[Recipe], list[Recipe]]] = {
+    "rest_api": ([lambda s: apigateway.RestApi(s, _id("Rest"))], WRONG_TYPES),
+    "http_api": ([lambda s: apigatewayv2.HttpApi(s, _id("Http"))], WRONG_TYPES),
+    "path": ([const("/orders"), const("/orders/{id}")], [const("orders"), const(5)]),
+    "method": ([const("GET"), const("POST")], [const("FETCH"), const(5)]),
+    "authorizer": ([], WRONG_TYPES),
+    "function_url": ([const(True)], [const("yes")]),
+    "auth_type": (
+        [const(lambda_.FunctionUrlAuthType.AWS_IAM)],
+        [const("NONE"), const(lambda_.FunctionUrlAuthType.NONE)],
+    ),
+    "public_url_reason": ([], [const(5), const("")]),
+    "cors": ([const({"allowed_origins": ["https://shop.example.com"]})], [const("*")]),
+    "provisioned_concurrent_executions": ([const(1), const(5)], [const(0), const("1")]),
+    "alias_name": ([const("live")], [const(""), const("bad name"), const(5)]),
+}
+
+
 @dataclass(frozen=True)
 class Case:
     """One set of keyword arguments: each as (prop, recipe index, valid?)."""
@@ -350,7 +442,7 @@ def realize(
     kwargs: dict[str, Any] = {}
     unknown = dict(UNKNOWN)
     for prop, index, valid in case.choices:
-        if prop in unknown:
+        if prop in unknown and prop not in pools:
             kwargs[prop] = unknown[prop](stack)
             continue
         recipes = pools[prop][0 if valid else 1]
@@ -368,6 +460,10 @@ NEEDS = {
     "allow_all_ipv6_outbound": "vpc",
     "ipv6_allowed_for_dual_stack": "vpc",
     "content_based_deduplication": "fifo",
+    "shard_count": "stream_mode",
+    "starting_position_timestamp": "starting_position",
+    "public_url_reason": "auth_type",
+    "auth_type": "function_url",
 }
 
 
@@ -385,7 +481,8 @@ def draw_case(
     valid_only: bool = False,
 ) -> Case:
     """A case of ``size`` distinct props; ``choose`` picks from a list (random or hypothesis)."""
-    names = sorted(pools) + ([] if valid_only else [name for name, _ in UNKNOWN])
+    unknown = [name for name, _ in UNKNOWN if name not in pools]
+    names = sorted(pools) + ([] if valid_only else unknown)
     chosen: list[str] = []
     while len(chosen) < size:
         name = choose(names)
@@ -393,7 +490,7 @@ def draw_case(
             chosen.append(name)
     choices = []
     for name in chosen:
-        if name in dict(UNKNOWN):
+        if name in unknown:
             choices.append((name, 0, False))
             continue
         valid_pool, invalid_pool = pools[name]

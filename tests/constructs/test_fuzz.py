@@ -16,15 +16,26 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from best_lambda import HardenedFunction, HardenedFunctionOptions, InvalidPropsError, QueueConsumer
+from best_lambda import (
+    ApiFunction,
+    HardenedFunction,
+    HardenedFunctionOptions,
+    InvalidPropsError,
+    QueueConsumer,
+    StreamConsumer,
+)
 from best_lambda.constructs._trigger import ASYNC_OPTIONS
+from best_lambda.defaults.apigateway import API_FUNCTION_PROPS
 from best_lambda.defaults.lambda_ import FUNCTION_PROPS, TRIGGER_FUNCTION_PROPS
 from best_lambda.defaults.sqs import QUEUE_CONSUMER_PROPS
+from best_lambda.defaults.streams import STREAM_CONSUMER_PROPS
 from best_lambda.rules.engine import evaluate
 from best_lambda.testing import template_of
 from tests.constructs.fuzzing import (
+    API_POOLS,
     FUNCTION_POOLS,
     QUEUE_POOLS,
+    STREAM_POOLS,
     Case,
     Recipe,
     draw_case,
@@ -76,11 +87,19 @@ def _function(stack: cdk.Stack, kwargs: dict[str, Any]) -> None:
     HardenedFunction(stack, "Fn", **kwargs)
 
 
-def _consumer(stack: cdk.Stack, kwargs: dict[str, Any]) -> None:
-    options = {k: kwargs.pop(k) for k in list(kwargs) if k in CONSUMER_FUNCTION_POOLS}
-    options.setdefault("code", FUNCTION_POOLS["code"][0][0](stack))
-    options.setdefault("handler", "index.handler")
-    QueueConsumer(stack, "Consumer", function_options=HardenedFunctionOptions(**options), **kwargs)
+def _trigger(construct: Any) -> Any:
+    """Build ``construct`` with the function options split off into function_options."""
+
+    def build(stack: cdk.Stack, kwargs: dict[str, Any]) -> None:
+        options = {k: kwargs.pop(k) for k in list(kwargs) if k in CONSUMER_FUNCTION_POOLS}
+        options.setdefault("code", FUNCTION_POOLS["code"][0][0](stack))
+        options.setdefault("handler", "index.handler")
+        construct(stack, "Trigger", function_options=HardenedFunctionOptions(**options), **kwargs)
+
+    return build
+
+
+_consumer = _trigger(QueueConsumer)
 
 
 @SETTINGS
@@ -95,9 +114,26 @@ def test_queue_consumer_builds_or_refuses(case: Case):
     _outcome(_consumer, case, {**QUEUE_POOLS, **CONSUMER_FUNCTION_POOLS})
 
 
+@SETTINGS
+@given(case=cases({**STREAM_POOLS, **CONSUMER_FUNCTION_POOLS}))
+def test_stream_consumer_builds_or_refuses(case: Case):
+    _outcome(_trigger(StreamConsumer), case, {**STREAM_POOLS, **CONSUMER_FUNCTION_POOLS})
+
+
+@SETTINGS
+@given(case=cases({**API_POOLS, **CONSUMER_FUNCTION_POOLS}))
+def test_api_function_builds_or_refuses(case: Case):
+    _outcome(_trigger(ApiFunction), case, {**API_POOLS, **CONSUMER_FUNCTION_POOLS})
+
+
 @pytest.mark.parametrize(
     ("table", "pools"),
-    [(FUNCTION_PROPS, FUNCTION_POOLS), (QUEUE_CONSUMER_PROPS, QUEUE_POOLS)],
+    [
+        (FUNCTION_PROPS, FUNCTION_POOLS),
+        (QUEUE_CONSUMER_PROPS, QUEUE_POOLS),
+        (STREAM_CONSUMER_PROPS, STREAM_POOLS),
+        (API_FUNCTION_PROPS, API_POOLS),
+    ],
     ids=lambda v: getattr(v, "construct", ""),
 )
 def test_every_declared_prop_has_a_pool(table: Any, pools: dict[str, Any]):
