@@ -152,6 +152,10 @@ class TargetFunction:
                     why = f"does not apply: {_NOT_ASYNC[invocation]}{hint}"
                     sub.add(key, options.pop(key), why)
             options["dead_letter_queue_enabled"] = False
+        if options.get("powertools_environment") is not False:
+            # The built function's own ID is "Handler"/"Function" in every trigger: name the
+            # service after the trigger instead (POWERTOOLS_SERVICE_NAME).
+            options.setdefault("service_name", construct_id)
         plan = check_function_options(sub, scope, construct_id, options)
         checker.problems += [
             Problem(f"function_options.{p.prop}", p.value, p.allowed) for p in sub.problems

@@ -16,14 +16,20 @@ from best_lambda.rules.template import FUNCTION, TemplateIndex, Unresolved
 _LAMBDA_ARN = re.compile(r"arn:[^:/]+:lambda:[^:/]*:[^:/]*:function:[^:/]+(?::[^:/]+)?")
 _OPENAPI_INTEGRATION = "x-amazon-apigateway-integration"
 _DEFAULT_SECONDS = float(limits.API_GATEWAY_MAX_INTEGRATION_TIMEOUT_SECONDS)
+_HTTP_API_SECONDS = float(limits.HTTP_API_MAX_INTEGRATION_TIMEOUT_SECONDS)
 
 
 @dataclass(frozen=True)
 class _Integration:
-    """One way API Gateway calls a function, and the timeout it declares (raw or None)."""
+    """One way API Gateway calls a function.
+
+    With the timeout it declares (raw, or None) and how long API Gateway waits when it
+    declares none (None: the API's protocol is not known).
+    """
 
     source: str
     timeout_ms: Any = None
+    default_s: float | None = _DEFAULT_SECONDS
 
 
 def _functions_in(value: Any, index: TemplateIndex) -> set[str]:
@@ -75,9 +81,9 @@ def _integrations(index: TemplateIndex) -> dict[str, list[_Integration]]:
     def compute() -> dict[str, list[_Integration]]:
         by_function: dict[str, list[_Integration]] = defaultdict(list)
 
-        def add(uri: Any, source: str, timeout_ms: Any) -> None:
+        def add(uri: Any, source: str, timeout_ms: Any, default_s: float | None) -> None:
             for fn in _functions_in(uri, index):
-                by_function[fn].append(_Integration(source, timeout_ms))
+                by_function[fn].append(_Integration(source, timeout_ms, default_s))
 
         for method in index.of_type("AWS::ApiGateway::Method"):
             integration = method.get("Integration")
@@ -86,25 +92,56 @@ def _integrations(index: TemplateIndex) -> dict[str, list[_Integration]]:
                     integration.get("Uri"),
                     f"REST API method {method.logical_id}",
                     integration.get("TimeoutInMillis"),
+                    _DEFAULT_SECONDS,
                 )
         for integration in index.of_type("AWS::ApiGatewayV2::Integration"):
             add(
                 integration.get("IntegrationUri"),
                 f"API Gateway v2 integration {integration.logical_id}",
                 integration.get("TimeoutInMillis"),
+                _v2_default(integration.get("ApiId"), index),
             )
         for api in index.of_type("AWS::ApiGatewayV2::Api"):
-            add(api.get("Target"), f"HTTP API {api.logical_id} (quick create Target)", None)
+            add(
+                api.get("Target"),
+                f"HTTP API {api.logical_id} (quick create Target)",
+                None,
+                _HTTP_API_SECONDS,
+            )
         for api in index.of_type("AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"):
             for where, item in _openapi_integrations(api.get("Body")):
                 add(
                     item.get("uri"),
                     f"{api.logical_id} OpenAPI integration of {where}",
                     item.get("timeoutInMillis"),
+                    _protocol_default(api),
                 )
         return dict(by_function)
 
     return index.memo("apigateway.api_timeout.integrations", compute)
+
+
+def _protocol_default(api: Resource) -> float | None:
+    """How long an API waits by default: 29 s (REST, WebSocket), 30 s (HTTP API)."""
+    if api.type == "AWS::ApiGateway::RestApi":
+        return _DEFAULT_SECONDS
+    protocol = api.get("ProtocolType")
+    if protocol == "HTTP" or api.get("Body") is not None or api.get("BodyS3Location"):
+        # Only HTTP APIs are imported from an OpenAPI definition.
+        return _HTTP_API_SECONDS
+    if protocol == "WEBSOCKET":
+        return _DEFAULT_SECONDS
+    return None  # a parameter, a condition: not known
+
+
+def _v2_default(api_id: Any, index: TemplateIndex) -> float | None:
+    """:func:`_protocol_default` of the API an ``AWS::ApiGatewayV2::Integration`` is in."""
+    apis = [
+        index.resources[target]
+        for target in index.targets_in(api_id)
+        if index.resources[target].type == "AWS::ApiGatewayV2::Api"
+    ]
+    return _protocol_default(apis[0]) if len(apis) == 1 else None
 
 
 def check(function: Resource, index: TemplateIndex, options: CheckOptions) -> Result:
@@ -113,18 +150,24 @@ def check(function: Resource, index: TemplateIndex, options: CheckOptions) -> Re
     The function is behind API Gateway when a REST API method, an API Gateway v2
     integration, an HTTP API quick-create ``Target`` or an OpenAPI ``Body`` integration
     calls it, or when an invoke permission names ``apigateway.amazonaws.com``. API Gateway
-    waits 29 s (the default maximum) unless an integration calling the function declares a
-    larger ``TimeoutInMillis`` (Regional and private REST APIs may); the largest declared
-    value is used. The function's timeout defaults to Lambda's 3 s.
+    waits 29 s by default (REST and WebSocket APIs; an HTTP API 30 s, its maximum) unless an
+    integration declares its own ``TimeoutInMillis`` (Regional and private REST APIs may go
+    above 29 s). Every integration that calls the function must get its answer in time, so
+    the strictest decides; an invoke permission stands for an integration only when the
+    template holds none. The function's timeout defaults to Lambda's 3 s.
     """
     integrations = list(_integrations(index).get(function.logical_id, ()))
     unresolved_principals: list[str] = []
+    permissions: list[_Integration] = []
     for permission in index.attached(PERMISSION, function.logical_id):
         principal = classify_principal(permission.get("Principal"), index)
         if isinstance(principal, Unresolved):
             unresolved_principals.append(f"the principal of {permission.logical_id}")
         elif principal.service == "apigateway":
-            integrations.append(_Integration(f"permission {permission.logical_id}"))
+            permissions.append(_Integration(f"permission {permission.logical_id}"))
+    # An invoke permission stands for an integration only when none is in the template
+    # (SAM keeps them in an OpenAPI body stored elsewhere); otherwise it is the same one.
+    integrations = integrations or permissions
 
     timeout = function_timeout(function, index)
     if not integrations:
@@ -140,18 +183,32 @@ def check(function: Resource, index: TemplateIndex, options: CheckOptions) -> Re
     if isinstance(timeout, Unresolved):
         return Result.unknown(f"Timeout: {timeout.reason}")
 
-    allowed = _DEFAULT_SECONDS
+    # Every caller must get its answer in time: the strictest integration decides.
+    too_short: list[tuple[float, str]] = []
     unknowns: list[str] = []
     for integration in integrations:
         declared = index.number(integration.timeout_ms)
         if isinstance(declared, Unresolved):
             unknowns.append(f"TimeoutInMillis of {integration.source}: {declared.reason}")
-        elif declared is not None:
-            allowed = max(allowed, declared / 1000)
-    if timeout <= allowed:
+            continue
+        if declared is not None:
+            waits: float | None = declared / 1000
+        else:
+            waits = integration.default_s
+        if waits is None:
+            if timeout > _DEFAULT_SECONDS:
+                unknowns.append(
+                    f"the protocol of the API of {integration.source} (an HTTP API waits "
+                    "30 s, a WebSocket API 29 s)"
+                )
+        elif timeout > waits:
+            too_short.append((waits, integration.source))
+    if not too_short:
+        if unknowns:
+            return Result.unknown("; ".join(unknowns))
         return Result.compliant()
-    if unknowns:
-        return Result.unknown("; ".join(unknowns))
+    allowed = min(waits for waits, _ in too_short)
+    integrations = [i for i in integrations if i.source in {s for _, s in too_short}]
     sources = ", ".join(sorted({i.source for i in integrations}))
     return Result.non_compliant(
         Finding(

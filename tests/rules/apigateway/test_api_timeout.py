@@ -77,13 +77,36 @@ def test_non_compliant_above_the_raised_integration_timeout(stack: cdk.Stack):
     assert_non_compliant(result(RULE, stack, "Fn"), "Timeout is 120 s", "at most 60 s")
 
 
-def test_non_compliant_http_api(stack: cdk.Stack):
+def test_compliant_at_the_http_apis_30_seconds(stack: cdk.Stack):
+    """An HTTP API waits 30 s by default (its maximum), not the REST API's 29 s."""
     apigwv2.HttpApi(
         stack,
         "Http",
         default_integration=integrations.HttpLambdaIntegration("Integration", function(stack, 30)),
     )
-    assert_non_compliant(result(RULE, stack, "Fn"), "API Gateway v2 integration")
+    assert_compliant(result(RULE, stack, "Fn"))
+
+
+def test_non_compliant_http_api(stack: cdk.Stack):
+    apigwv2.HttpApi(
+        stack,
+        "Http",
+        default_integration=integrations.HttpLambdaIntegration("Integration", function(stack, 31)),
+    )
+    assert_non_compliant(result(RULE, stack, "Fn"), "API Gateway v2 integration", "at most 30 s")
+
+
+def test_non_compliant_when_one_of_two_apis_waits_less(stack: cdk.Stack):
+    """Raising one integration's timeout does not help the callers of another."""
+    fn = function(stack, 50)
+    apigw.LambdaRestApi(
+        stack,
+        "Slow",
+        handler=fn,
+        integration_options=apigw.LambdaIntegrationOptions(timeout=cdk.Duration.seconds(60)),
+    )
+    apigw.LambdaRestApi(stack, "Fast", handler=fn)
+    assert_non_compliant(result(RULE, stack, "Fn"), "Timeout is 50 s", "at most 29 s")
 
 
 def test_non_compliant_through_an_alias(stack: cdk.Stack):
