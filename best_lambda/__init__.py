@@ -5,6 +5,8 @@ Constructs
     :class:`QueueConsumer` — an SQS queue, its DLQ and a HardenedFunction, sized together.
     :class:`AlarmDefaults` — where the alarms of every construct under a scope go.
     :class:`PythonCode` — a Python project with its requirements, bundled without Docker.
+    :class:`SafeDeployment` — ``HardenedFunction(deployment=...)``: an alias and a CodeDeploy
+    canary that rolls back on the function's alarms.
 
 Checks
     :class:`BestLambdaChecks` — the BestLambda rules as a cdk-nag 3 pack;
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from best_lambda.bundling import PythonCode
     from best_lambda.checks.nag_pack import BestLambdaChecks
     from best_lambda.constructs.alarms import AlarmDefaults
+    from best_lambda.constructs.deployment import SafeDeployment
     from best_lambda.constructs.hardened_function import HardenedFunction, HardenedFunctionOptions
     from best_lambda.constructs.queue_consumer import QueueConsumer
 
@@ -49,6 +52,7 @@ __all__ = [
     "Problem",
     "PythonCode",
     "QueueConsumer",
+    "SafeDeployment",
     "__version__",
 ]
 
@@ -59,6 +63,7 @@ _LAZY = {
     "HardenedFunctionOptions": "best_lambda.constructs.hardened_function",
     "PythonCode": "best_lambda.bundling._code",
     "QueueConsumer": "best_lambda.constructs.queue_consumer",
+    "SafeDeployment": "best_lambda.constructs.deployment",
 }
 
 

@@ -106,12 +106,14 @@ _SCOPE = "    scope, construct_id\n        As for any construct."
 
 
 def _docstrings() -> dict[str, tuple[PropTable, str, str]]:
+    from best_lambda.defaults.codedeploy import SAFE_DEPLOYMENT_PROPS
     from best_lambda.defaults.lambda_ import FUNCTION_PROPS
     from best_lambda.defaults.sqs import QUEUE_CONSUMER_PROPS
 
     return {
         "best_lambda/constructs/hardened_function.py": (FUNCTION_PROPS, _SCOPE, ""),
         "best_lambda/constructs/queue_consumer.py": (QUEUE_CONSUMER_PROPS, _SCOPE, ""),
+        "best_lambda/constructs/deployment.py": (SAFE_DEPLOYMENT_PROPS, "", ""),
     }
 
 
@@ -119,6 +121,7 @@ def _docstrings() -> dict[str, tuple[PropTable, str, str]]:
 DOCSTRINGS = (
     "best_lambda/constructs/hardened_function.py",
     "best_lambda/constructs/queue_consumer.py",
+    "best_lambda/constructs/deployment.py",
 )
 
 

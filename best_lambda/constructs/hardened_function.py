@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Never, TypedDict, TypeGuard
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_codeguruprofiler as codeguruprofiler
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
@@ -29,6 +30,14 @@ from best_lambda import limits
 from best_lambda.constructs._props import TOKEN, PropsChecker, is_token
 from best_lambda.constructs._shared import acknowledge, harden_queue
 from best_lambda.constructs.alarms import alarm, alarm_actions
+from best_lambda.constructs.deployment import (
+    DeploymentPlan,
+    SafeDeployment,
+    check_deployment,
+    deployment_group,
+    publish_alias,
+)
+from best_lambda.defaults import codedeploy as deployment_defaults
 from best_lambda.defaults import lambda_ as defaults
 from best_lambda.defaults.lambda_ import FUNCTION_PROPS
 from best_lambda.rules import runtimes
@@ -108,6 +117,7 @@ class HardenedFunctionOptions(TypedDict, total=False):
     ephemeral_storage_size: cdk.Size
     alarm_topic: sns.ITopic
     create_alarms: bool
+    deployment: SafeDeployment
     service_name: str
     metrics_namespace: str
     powertools_environment: bool
@@ -235,6 +245,9 @@ class _Plan:
     create_alarms: bool = True
     alarm_topic: sns.ITopic | None = None
     environment_warning: str | None = None
+    deployment: DeploymentPlan | None = None
+    snap_start: bool = False
+    events: tuple[lambda_.IEventSource, ...] = ()
 
 
 class HardenedFunction(lambda_.Function):
@@ -362,6 +375,13 @@ class HardenedFunction(lambda_.Function):
     create_alarms : bool
         ``False`` to create no alarms. Default: Errors >= 1, Throttles >= 1, Duration p99 >=
         80% of timeout, DLQ depth >= 1, DLQ delivery errors >= 1 (5 min).
+    deployment : SafeDeployment
+        Deploy through a published version and an alias with CodeDeploy:
+        ``SafeDeployment()`` (a canary by default) or ``SafeDeployment(...)`` options.
+        Triggers best-lambda wires, and ``events=``, invoke the alias (``fn.alias``); the
+        Errors, Throttles and Duration alarms measure it, over 1 minute, and Errors and
+        Duration roll a deployment back. Wire aws-cdk-lib integrations to ``fn.alias``
+        yourself. Default: not set: no version, alias or deployment group.
     service_name : str
         POWERTOOLS_SERVICE_NAME. Default: the construct ID.
     metrics_namespace : str
@@ -380,8 +400,8 @@ class HardenedFunction(lambda_.Function):
     environment_encryption : aws_kms.IKeyRef
         KMS key for the environment variables.
     events : list of aws_lambda.IEventSource
-        Event sources to add (as ``add_event_source``). Accepts a list of
-        aws_lambda.IEventSource.
+        Event sources to add (as ``add_event_source``; to the alias with ``deployment``).
+        Accepts a list of aws_lambda.IEventSource.
     filesystem : aws_lambda.FileSystem
         An EFS access point or S3 Files mount.
     initial_policy : list of aws_iam.PolicyStatement
@@ -397,7 +417,9 @@ class HardenedFunction(lambda_.Function):
     runtime_management_mode : aws_lambda.RuntimeManagementMode
         As for aws_lambda.Function.
     snap_start : aws_lambda.SnapStartConf
-        As for aws_lambda.Function.
+        SnapStart for published versions (Java 11+, Python 3.12+, .NET 8+): effective
+        through ``deployment``'s alias. Not with provisioned concurrency, ``filesystem`` or
+        more than 512 MiB of ``ephemeral_storage_size``.
     tenancy_config : aws_lambda.TenancyConfig
         As for aws_lambda.Function.
 
@@ -460,6 +482,7 @@ class HardenedFunction(lambda_.Function):
         ephemeral_storage_size: cdk.Size | None = None,
         alarm_topic: sns.ITopic | None = None,
         create_alarms: bool | None = None,
+        deployment: SafeDeployment | None = None,
         service_name: str | None = None,
         metrics_namespace: str | None = None,
         powertools_environment: bool | None = None,
@@ -487,6 +510,8 @@ class HardenedFunction(lambda_.Function):
         with raise_bundling_errors():  # PythonCode bundles inside aws_lambda.Function
             super().__init__(scope, construct_id, **plan.function_kwargs)
         self._bl_alarms: dict[str, cloudwatch.Alarm] = {}
+        self._bl_alias: lambda_.Alias | None = None
+        self._bl_deployment_group: codedeploy.LambdaDeploymentGroup | None = None
         self._bl_log_group: logs.ILogGroup = self._harden(plan)
 
     # -- public surface (members aws_lambda.Function does not have) ---------------------
@@ -498,6 +523,21 @@ class HardenedFunction(lambda_.Function):
         for ``/aws/lambda/<name>`` with infinite retention; this never does.)
         """
         return self._bl_log_group
+
+    @property
+    def alias(self) -> lambda_.Alias | None:
+        """The alias callers invoke with ``deployment=`` (``live``), else ``None``.
+
+        Wire triggers to it, not to the function: ``invocable(fn)`` in trigger constructs,
+        ``events_targets.LambdaFunction(fn.alias)``, ``LambdaIntegration(fn.alias)``, ...
+        An invocation of the function itself runs ``$LATEST``, which no canary protects.
+        """
+        return self._bl_alias
+
+    @property
+    def deployment_group(self) -> codedeploy.LambdaDeploymentGroup | None:
+        """The CodeDeploy deployment group with ``deployment=``, else ``None``."""
+        return self._bl_deployment_group
 
     @property
     def alarms(self) -> Mapping[str, cloudwatch.Alarm]:
@@ -597,34 +637,68 @@ class HardenedFunction(lambda_.Function):
             cdk.Annotations.of(self).add_warning_v2(
                 "best-lambda:environmentSize", plan.environment_warning
             )
+        deployment = plan.deployment
+        alias = None if deployment is None else publish_alias(self, deployment)
         if plan.create_alarms:
-            self._add_alarms(plan, node, path, dlq)
+            self._add_alarms(plan, node, path, dlq, alias)
+        if deployment is not None and alias is not None:
+            self._bl_alias = alias
+            for source in plan.events:
+                alias.add_event_source(source)
+            rollback = [
+                self._bl_alarms[name]
+                for name in deployment_defaults.ROLLBACK_ALARMS
+                if name in self._bl_alarms
+            ]
+            self._bl_deployment_group = deployment_group(
+                self, alias, deployment, rollback, snap_start=plan.snap_start
+            )
         return log_group
 
-    def _add_alarms(self, plan: _Plan, node: Node, where: str, dlq: sqs.IQueue | None) -> None:
+    def _add_alarms(
+        self,
+        plan: _Plan,
+        node: Node,
+        where: str,
+        dlq: sqs.IQueue | None,
+        alias: lambda_.Alias | None,
+    ) -> None:
         actions = alarm_actions(self, plan.alarm_topic, node=node, path=where)
         period = _minutes(defaults.ALARM_PERIOD_MINUTES)
         minutes = defaults.ALARM_PERIOD_MINUTES
+        # With a deployment the invocation alarms measure the alias (what callers get, the
+        # canary's share included), over periods short enough to stop a canary in time.
+        measured: lambda_.IFunction = self
+        invocations_period = period
+        window, subject = f"the last {minutes} minutes", "the function"
+        if alias is not None:
+            measured = alias
+            invocations_period = _minutes(deployment_defaults.ALARM_PERIOD_MINUTES)
+            window = _window(deployment_defaults.ALARM_PERIOD_MINUTES)
+            subject = f"the alias {alias.alias_name!r}"
         threshold_ms = round(plan.timeout_s * 1000 * defaults.DURATION_ALARM_RATIO)
         specs: list[tuple[str, cloudwatch.IMetric, float, str]] = [
             (
                 "Errors",
-                self.metric_errors(period=period, statistic="Sum"),
+                measured.metric_errors(period=invocations_period, statistic="Sum"),
                 1,
-                f"{where}: the function reported errors in the last {minutes} minutes.",
+                f"{where}: {subject} reported errors in {window}.",
             ),
             (
                 "Throttles",
-                self.metric_throttles(period=period, statistic="Sum"),
+                measured.metric_throttles(period=invocations_period, statistic="Sum"),
                 1,
-                f"{where}: invocations were throttled in the last {minutes} minutes.",
+                f"{where}: invocations of {subject} were throttled in {window}."
+                if alias is not None
+                else f"{where}: invocations were throttled in {window}.",
             ),
             (
                 "Duration",
-                self.metric_duration(period=period, statistic="p99"),
+                measured.metric_duration(period=invocations_period, statistic="p99"),
                 threshold_ms,
                 f"{where}: p99 duration reached {defaults.DURATION_ALARM_RATIO:.0%} of the "
-                f"{plan.timeout_s} s timeout ({threshold_ms} ms).",
+                f"{plan.timeout_s} s timeout ({threshold_ms} ms)"
+                + (f" on {subject} in {window}." if alias is not None else "."),
             ),
         ]
         if dlq is not None:
@@ -654,6 +728,10 @@ class HardenedFunction(lambda_.Function):
                 description=description,
                 actions=actions,
             )
+
+
+def _window(minutes: int) -> str:
+    return "the last minute" if minutes == 1 else f"the last {minutes} minutes"
 
 
 def _wildcard_policy(
@@ -795,6 +873,7 @@ def _validate(
         checker, scope, construct_id, v, given, app_level
     )
     _network(checker, v, given)
+    deployment = check_deployment(checker, given, v, _runtime_facts(runtime)[0])
     if given.get("create_alarms") is False and given.get("alarm_topic") is not None:
         checker.add(
             "alarm_topic + create_alarms",
@@ -833,6 +912,9 @@ def _validate(
     for prop in FUNCTION_PROPS:
         if prop.passthrough and prop.name in v:
             kwargs[prop.name] = given[prop.name]
+    events: tuple[lambda_.IEventSource, ...] = ()
+    if deployment is not None and "events" in kwargs:
+        events = tuple(kwargs.pop("events"))  # bound to the alias once it exists
     return _Plan(
         function_kwargs=kwargs,
         runtime_is_default=runtime_is_default,
@@ -856,6 +938,9 @@ def _validate(
         create_alarms=v.get("create_alarms", True),
         alarm_topic=v.get("alarm_topic"),
         environment_warning=env_warning,
+        deployment=deployment,
+        snap_start="snap_start" in v,
+        events=events,
     )
 
 

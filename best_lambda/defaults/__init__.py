@@ -42,9 +42,9 @@ class Default:
 
 def all_tables() -> tuple[PropTable, ...]:
     """Every construct's declared props, in README order (each construct's own props only)."""
-    from best_lambda.defaults import lambda_, sqs
+    from best_lambda.defaults import codedeploy, lambda_, sqs
 
-    return (lambda_.FUNCTION_PROPS, sqs.QUEUE_CONSUMER_PROPS)
+    return (lambda_.FUNCTION_PROPS, codedeploy.SAFE_DEPLOYMENT_PROPS, sqs.QUEUE_CONSUMER_PROPS)
 
 
 def all_defaults() -> tuple[Default, ...]:
