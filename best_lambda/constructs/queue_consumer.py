@@ -70,7 +70,9 @@ class QueueConsumer(Construct):
     encrypted, TLS-only dead-letter queue after ``max_receive_count`` attempts, the event
     source reports partial batch failures, and the alarms' thresholds follow from the
     visibility timeout. A function built here gets no asynchronous dead-letter queue: events
-    arrive through the SQS poller, and failures go to the queue's DLQ.
+    arrive through the SQS poller, and failures go to the queue's DLQ. The event source
+    invokes a function deployed safely (``deployment=SafeDeployment(...)``) through its alias,
+    so that CodeDeploy's canary covers the messages too.
 
     ``consumer.function`` is the function (an ``aws_lambda.Function``):
     ``table.grant_read_write_data(consumer.function)``.
