@@ -308,12 +308,20 @@ def _check_snap_start(
         )
 
 
-def publish_alias(function: lambda_.Function, plan: DeploymentPlan) -> lambda_.Alias:
-    """Publish ``function``'s current version and point the alias at it."""
-    pc = plan.provisioned_concurrent_executions
-    if pc is None:
-        return function.add_alias(plan.alias_name)
-    return function.add_alias(plan.alias_name, provisioned_concurrent_executions=pc)
+def publish_alias(
+    function: lambda_.Function, plan: DeploymentPlan, async_options: Mapping[str, Any]
+) -> lambda_.Alias:
+    """Publish ``function``'s current version and point the alias at it.
+
+    ``async_options`` (``retry_attempts``, ``max_event_age``, ``on_failure``,
+    ``on_success``) are the function's: Lambda applies an asynchronous invocation
+    configuration per qualifier, and the function's own is for ``$LATEST`` only, so the
+    alias gets the same one (the dead-letter queue is part of every version).
+    """
+    options: dict[str, Any] = dict(async_options)
+    if plan.provisioned_concurrent_executions is not None:
+        options["provisioned_concurrent_executions"] = plan.provisioned_concurrent_executions
+    return function.add_alias(plan.alias_name, **options)
 
 
 def deployment_group(

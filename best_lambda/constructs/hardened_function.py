@@ -638,7 +638,18 @@ class HardenedFunction(lambda_.Function):
                 "best-lambda:environmentSize", plan.environment_warning
             )
         deployment = plan.deployment
-        alias = None if deployment is None else publish_alias(self, deployment)
+        alias = None
+        if deployment is not None:
+            async_options = {
+                k: plan.function_kwargs[k] for k in _ASYNC_PROPS if k in plan.function_kwargs
+            }
+            async_options.pop("dead_letter_queue", None)  # function-level, in every version
+            alias = publish_alias(self, deployment, async_options)
+            if plan.async_configured and plan.has_async_dlq and not plan.on_failure:
+                acknowledge(
+                    alias.node.find_child("EventInvokeConfig"),
+                    "Serverless-LambdaAsyncFailureDestination",
+                )
         if plan.create_alarms:
             self._add_alarms(plan, node, path, dlq, alias)
         if deployment is not None and alias is not None:

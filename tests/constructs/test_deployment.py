@@ -12,6 +12,7 @@ from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_efs as efs
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_sqs as sqs
 
@@ -163,6 +164,33 @@ def test_deployment_config_alias_name_and_application(stack: cdk.Stack, config: 
     assert len(props["AlarmConfiguration"]["Alarms"]) == 3
     assert fn.alias is not None and fn.alias.alias_name == "prod"
     assert len(of_type(template, "AWS::CodeDeploy::Application")) == 1  # the one passed
+
+
+def test_asynchronous_invocations_of_the_alias_keep_the_functions_settings(stack: cdk.Stack):
+    """Lambda configures async invocation per qualifier: the alias needs its own copy."""
+    failures = sqs.Queue(stack, "Failures")
+    function(
+        stack,
+        retry_attempts=0,
+        max_event_age=cdk.Duration.minutes(10),
+        on_failure=destinations.SqsDestination(failures),
+        deployment=SafeDeployment(),
+    )
+    template = template_of(stack)
+    alias_id, _ = one(template, "AWS::Lambda::Alias")
+    configs = of_type(template, "AWS::Lambda::EventInvokeConfig")
+    qualifiers = sorted(str(c["Properties"]["Qualifier"]) for c in configs.values())
+    assert qualifiers[0] == "$LATEST"
+    assert f"'Ref': '{alias_id}'" in qualifiers[1]  # the alias name, from its ARN
+    for config in configs.values():
+        assert config["Properties"]["MaximumRetryAttempts"] == 0
+        assert config["Properties"]["MaximumEventAgeInSeconds"] == 600
+        assert "OnFailure" in config["Properties"]["DestinationConfig"]
+
+
+def test_a_synchronous_alias_gets_no_async_configuration(stack: cdk.Stack):
+    function(stack, dead_letter_queue_enabled=False, deployment=SafeDeployment())
+    assert of_type(template_of(stack), "AWS::Lambda::EventInvokeConfig") == {}
 
 
 def test_no_deployment_no_version_no_alias(stack: cdk.Stack):
