@@ -201,7 +201,9 @@ def check_trigger_props(
 
 
 def _known_timeout(function: lambda_.IFunction) -> int | None:
-    """The timeout of a function built in this app; ``None`` for an imported one."""
+    """The timeout of a function built in this app (or of an alias of one); else ``None``."""
+    if isinstance(function, lambda_.Alias):  # e.g. fn.alias, passed as function=
+        function = function.version.lambda_
     timeout = getattr(function, "timeout", None) if isinstance(function, lambda_.Function) else None
     if not isinstance(timeout, cdk.Duration) or timeout.is_unresolved():
         return None

@@ -241,6 +241,21 @@ def test_queue_consumer_builds_a_deploying_function(stack: cdk.Stack):
     assert {"Errors", "OldestMessageAge"} <= set(consumer.alarms)
 
 
+def test_queue_consumer_given_the_alias_itself(stack: cdk.Stack):
+    fn = function(
+        stack,
+        timeout=cdk.Duration.seconds(30),
+        deployment=SafeDeployment(),
+        dead_letter_queue_enabled=False,
+    )
+    assert fn.alias is not None
+    consumer = QueueConsumer(stack, "Consumer", function=fn.alias)
+    template = template_of(stack)
+    assert _refers_to_alias(template, _mapping_function(template))
+    # The alias's function is known: the visibility timeout follows its timeout (6 x 30 s).
+    assert consumer.queue.node.default_child.visibility_timeout == 180  # type: ignore[union-attr]
+
+
 def test_add_event_source_through_the_helper(stack: cdk.Stack):
     fn = function(stack, deployment=SafeDeployment(), dead_letter_queue_enabled=False)
     queue = sqs.Queue(stack, "Jobs")
