@@ -266,7 +266,9 @@ class HardenedFunction(lambda_.Function):
     table says why each default was chosen. A value that would break an error-level
     practice (a timeout over 900 s, tracing off, an infinite log retention, ...) or an AWS
     limit raises one :class:`~best_lambda.InvalidPropsError` listing every problem, before
-    anything is created.
+    anything is created. With ``deployment=SafeDeployment()`` it deploys through a published
+    version, an alias (``fn.alias``) and a CodeDeploy canary that rolls back on the
+    function's own alarms (:class:`~best_lambda.SafeDeployment`).
 
     Parameters
     ----------
@@ -682,11 +684,11 @@ class HardenedFunction(lambda_.Function):
         measured: lambda_.IFunction = self
         invocations_period = period
         window, subject = f"the last {minutes} minutes", "the function"
-        if alias is not None:
+        if alias is not None and plan.deployment is not None:
             measured = alias
             invocations_period = _minutes(deployment_defaults.ALARM_PERIOD_MINUTES)
             window = _window(deployment_defaults.ALARM_PERIOD_MINUTES)
-            subject = f"the alias {alias.alias_name!r}"
+            subject = f"the alias {plan.deployment.alias_name!r}"
         threshold_ms = round(plan.timeout_s * 1000 * defaults.DURATION_ALARM_RATIO)
         specs: list[tuple[str, cloudwatch.IMetric, float, str]] = [
             (
