@@ -4,7 +4,9 @@
 * ``OrderPaid`` events on the default EventBridge bus trigger ``RenderReceipt``
   (asynchronous; failed events land in its dead-letter queue), which stores the receipt in
   DynamoDB and reads a payment-provider key from Secrets Manager (only the ARN is in its
-  environment).
+  environment). Customers see its receipts, so it deploys through a canary: EventBridge
+  invokes its ``live`` alias, CodeDeploy gives a new version 10 % of the events for 5
+  minutes and rolls it back if its Errors or Duration alarm fires.
 * The same events also go to the ``TrackRevenue`` queue; a ``QueueConsumer`` adds each order
   to its day's revenue exactly once (partial batch responses, idempotent update).
 * EventBridge Scheduler runs ``DailySummary`` every night; it publishes receipt totals as
@@ -44,6 +46,7 @@ from best_lambda import (
     HardenedFunction,
     HardenedFunctionOptions,
     QueueConsumer,
+    SafeDeployment,
 )
 
 HANDLERS = Path(__file__).parent / "handlers"
@@ -128,6 +131,7 @@ class ReceiptsStack(cdk.Stack):
             environment={"RECEIPTS_TABLE_NAME": receipts.table_name},
             secrets={"PAYMENT_PROVIDER_KEY_SECRET_ARN": provider_key},
             service_name="receipts",
+            deployment=SafeDeployment(),  # alias 'live', canary 10 % for 5 min, rollback
         )
         receipts.grant_write_data(render)
         revenue = QueueConsumer(
@@ -151,7 +155,7 @@ class ReceiptsStack(cdk.Stack):
             event_pattern=events.EventPattern(source=["shop.orders"], detail_type=["OrderPaid"]),
             targets=[
                 events_targets.LambdaFunction(
-                    render,
+                    render.alias,  # the alias CodeDeploy shifts, never $LATEST
                     dead_letter_queue=delivery_failures,
                     retry_attempts=4,
                     max_event_age=cdk.Duration.hours(2),

@@ -9,6 +9,8 @@ Constructs
     with a timeout that fits the caller's.
     :class:`AlarmDefaults` — where the alarms of every construct under a scope go.
     :class:`PythonCode` — a Python project with its requirements, bundled without Docker.
+    :class:`SafeDeployment` — ``HardenedFunction(deployment=...)``: an alias and a CodeDeploy
+    canary that rolls back on the function's alarms.
 
 Checks
     :class:`BestLambdaChecks` — the BestLambda rules as a cdk-nag 3 pack;
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from best_lambda.checks.nag_pack import BestLambdaChecks
     from best_lambda.constructs.alarms import AlarmDefaults
     from best_lambda.constructs.api_function import ApiFunction
+    from best_lambda.constructs.deployment import SafeDeployment
     from best_lambda.constructs.hardened_function import HardenedFunction, HardenedFunctionOptions
     from best_lambda.constructs.queue_consumer import QueueConsumer
     from best_lambda.constructs.stream_consumer import StreamConsumer
@@ -56,6 +59,7 @@ __all__ = [
     "Problem",
     "PythonCode",
     "QueueConsumer",
+    "SafeDeployment",
     "StreamConsumer",
     "__version__",
 ]
@@ -69,6 +73,7 @@ _LAZY = {
     "PythonCode": "best_lambda.bundling._code",
     "QueueConsumer": "best_lambda.constructs.queue_consumer",
     "StreamConsumer": "best_lambda.constructs.stream_consumer",
+    "SafeDeployment": "best_lambda.constructs.deployment",
 }
 
 

@@ -107,6 +107,7 @@ _SCOPE = "    scope, construct_id\n        As for any construct."
 
 def _docstrings() -> dict[str, tuple[PropTable, str, str]]:
     from best_lambda.defaults.apigateway import API_FUNCTION_PROPS
+    from best_lambda.defaults.codedeploy import SAFE_DEPLOYMENT_PROPS
     from best_lambda.defaults.lambda_ import FUNCTION_PROPS
     from best_lambda.defaults.sqs import QUEUE_CONSUMER_PROPS
     from best_lambda.defaults.streams import STREAM_CONSUMER_PROPS
@@ -116,6 +117,7 @@ def _docstrings() -> dict[str, tuple[PropTable, str, str]]:
         "best_lambda/constructs/queue_consumer.py": (QUEUE_CONSUMER_PROPS, _SCOPE, ""),
         "best_lambda/constructs/stream_consumer.py": (STREAM_CONSUMER_PROPS, _SCOPE, ""),
         "best_lambda/constructs/api_function.py": (API_FUNCTION_PROPS, _SCOPE, ""),
+        "best_lambda/constructs/deployment.py": (SAFE_DEPLOYMENT_PROPS, "", ""),
     }
 
 
@@ -125,6 +127,7 @@ DOCSTRINGS = (
     "best_lambda/constructs/queue_consumer.py",
     "best_lambda/constructs/stream_consumer.py",
     "best_lambda/constructs/api_function.py",
+    "best_lambda/constructs/deployment.py",
 )
 
 

@@ -30,6 +30,8 @@ __all__ = [
     "PYTHON_RUNTIME_GLIBC",
     "PYTHON_RUNTIME_SDK_PACKAGES",
     "RESERVED_ENVIRONMENT_KEYS",
+    "SNAPSTART_MAX_EPHEMERAL_STORAGE_MB",
+    "SNAPSTART_MIN_RUNTIME_VERSIONS",
     "SQS_BATCHING_WINDOW_MAX_SECONDS",
     "SQS_BATCH_SIZE_FIFO_MAX",
     "SQS_BATCH_SIZE_MAX",
@@ -128,6 +130,20 @@ PYTHON_RUNTIME_GLIBC = {"Amazon Linux 2": (2, 26), "Amazon Linux 2023": (2, 34)}
 #: The AWS SDK the Python runtimes include ("The runtime includes the AWS SDK for Python
 #: (Boto3)"): bundling it again only adds megabytes to every cold start.
 PYTHON_RUNTIME_SDK_PACKAGES = frozenset({"boto3", "botocore", "s3transfer"})
+
+# --- SnapStart (lambda/latest/dg/snapstart.html, "Supported features and limitations") ------
+#: The managed runtimes SnapStart supports, by family: Java 11 and later, Python 3.12 and
+#: later, .NET 8 and later. Other managed runtimes (Node.js, Ruby), OS-only runtimes and
+#: container images are not supported. (aws-cdk-lib's ``Runtime.supports_snap_start`` agrees
+#: for every runtime it knows; ``tests/constructs/test_deployment.py`` checks.)
+SNAPSTART_MIN_RUNTIME_VERSIONS: dict[str, tuple[int, ...]] = {
+    "java": (11,),
+    "python": (3, 12),
+    "dotnet": (8,),
+}
+#: "SnapStart does not support provisioned concurrency, Amazon EFS, or ephemeral storage
+#: greater than 512 MB"; it applies to published versions (and aliases) only, never $LATEST.
+SNAPSTART_MAX_EPHEMERAL_STORAGE_MB = 512
 
 # --- Asynchronous invocation (API_PutFunctionEventInvokeConfig) ---------------------------
 #: MaximumRetryAttempts: 0 to 2.

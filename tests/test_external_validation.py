@@ -23,6 +23,8 @@ import pytest
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_apigatewayv2 as apigatewayv2
 from aws_cdk import aws_apigatewayv2_authorizers as authorizers
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kinesis as kinesis
@@ -39,6 +41,7 @@ from best_lambda import (
     HardenedFunction,
     HardenedFunctionOptions,
     QueueConsumer,
+    SafeDeployment,
     StreamConsumer,
 )
 from best_lambda.testing import ALL_PACKS, assert_compliant, findings_of, validation_findings
@@ -313,6 +316,61 @@ def _api_public_url(stack: cdk.Stack) -> None:
     )
 
 
+def _deploying(stack: cdk.Stack) -> None:
+    HardenedFunction(stack, "Fn", code=CODE, handler="index.handler", deployment=SafeDeployment())
+
+
+def _deploying_tuned(stack: cdk.Stack) -> None:
+    hooks = [
+        HardenedFunction(
+            stack, name, code=CODE, handler="index.handler", dead_letter_queue_enabled=False
+        )
+        for name in ("BeforeTraffic", "AfterTraffic")
+    ]
+    latency = cloudwatch.Alarm(
+        stack,
+        "Latency",
+        metric=cloudwatch.Metric(namespace="Shop", metric_name="CheckoutLatency"),
+        threshold=2,
+        evaluation_periods=1,
+    )
+    HardenedFunction(
+        stack,
+        "Fn",
+        code=CODE,
+        handler="index.handler",
+        dead_letter_queue_enabled=False,
+        reserved_concurrent_executions=20,
+        deployment=SafeDeployment(
+            deployment_config=codedeploy.LambdaDeploymentConfig.LINEAR_10_PERCENT_EVERY_1_MINUTE,
+            application=codedeploy.LambdaApplication(stack, "Shop"),
+            pre_hook=hooks[0],
+            post_hook=hooks[1],
+            alarms=[latency],
+            provisioned_concurrent_executions=5,
+        ),
+    )
+
+
+def _deploying_snap_start(stack: cdk.Stack) -> None:
+    HardenedFunction(
+        stack,
+        "Fn",
+        code=CODE,
+        handler="index.handler",
+        snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS,
+        deployment=SafeDeployment(),
+    )
+
+
+def _consumer_deploying(stack: cdk.Stack) -> None:
+    QueueConsumer(
+        stack,
+        "Consumer",
+        function_options=HardenedFunctionOptions(**OPTIONS, deployment=SafeDeployment()),
+    )
+
+
 CONFIGURATIONS: dict[str, Callable[[cdk.Stack], None]] = {
     "function-defaults": _defaults,
     "function-tuned": _tuned,
@@ -323,6 +381,10 @@ CONFIGURATIONS: dict[str, Callable[[cdk.Stack], None]] = {
     "consumer-tuned": _consumer_tuned,
     "consumer-fifo": _consumer_fifo,
     "consumer-adopting": _consumer_adopting,
+    "consumer-deployment": _consumer_deploying,
+    "function-deployment": _deploying,
+    "function-deployment-tuned": _deploying_tuned,
+    "function-deployment-snap-start": _deploying_snap_start,
     "stream-kinesis": _stream_kinesis,
     "stream-dynamodb": _stream_dynamodb,
     "stream-tuned": _stream_tuned,

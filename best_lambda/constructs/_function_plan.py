@@ -26,6 +26,7 @@ from constructs import Construct
 
 from best_lambda import limits
 from best_lambda.constructs._props import TOKEN, PropsChecker, is_token
+from best_lambda.constructs.deployment import DeploymentPlan, check_deployment
 from best_lambda.defaults import lambda_ as defaults
 from best_lambda.defaults.lambda_ import FUNCTION_PROPS
 from best_lambda.rules import runtimes
@@ -152,6 +153,9 @@ class _Plan:
     create_alarms: bool = True
     alarm_topic: sns.ITopic | None = None
     environment_warning: str | None = None
+    deployment: DeploymentPlan | None = None
+    snap_start: bool = False
+    events: tuple[lambda_.IEventSource, ...] = ()
 
 
 # -- validation and planning (pure: nothing is created here) ------------------------------
@@ -215,6 +219,7 @@ def _validate(
         checker, scope, construct_id, v, given, app_level
     )
     _network(checker, v, given)
+    deployment = check_deployment(checker, given, v, _runtime_facts(runtime)[0])
     if given.get("create_alarms") is False and given.get("alarm_topic") is not None:
         checker.add(
             "alarm_topic + create_alarms",
@@ -253,6 +258,9 @@ def _validate(
     for prop in FUNCTION_PROPS:
         if prop.passthrough and prop.name in v:
             kwargs[prop.name] = given[prop.name]
+    events: tuple[lambda_.IEventSource, ...] = ()
+    if deployment is not None and "events" in kwargs:
+        events = tuple(kwargs.pop("events"))  # bound to the alias once it exists
     return _Plan(
         function_kwargs=kwargs,
         runtime_is_default=runtime_is_default,
@@ -276,6 +284,9 @@ def _validate(
         create_alarms=v.get("create_alarms", True),
         alarm_topic=v.get("alarm_topic"),
         environment_warning=env_warning,
+        deployment=deployment,
+        snap_start="snap_start" in v,
+        events=events,
     )
 
 

@@ -55,6 +55,7 @@ __all__ = [
     "check_trigger_props",
     "depth_alarm_metric",
     "failure_queue",
+    "invocable",
 ]
 
 #: HardenedFunction options about asynchronous invocation.
@@ -180,6 +181,29 @@ class TargetFunction:
         return HardenedFunction(scope, construct_id, **self.options)
 
 
+def invocable(function: lambda_.IFunction) -> lambda_.IFunction:
+    """What a trigger wires to: the function's alias when it deploys safely, else itself.
+
+    A :class:`HardenedFunction` built with ``deployment=`` is invoked through its alias
+    (``live``): that is what CodeDeploy shifts between versions, what its alarms measure
+    and what provisioned concurrency and SnapStart apply to. Anything else (a function
+    without deployment, an imported function, an alias you pass) is returned as is. Every
+    trigger construct wires its event source, target, subscription or integration to
+    ``invocable(function)``, never to ``function`` itself. Pure Python: no jsii call.
+
+    Examples
+    --------
+    >>> # in a trigger construct, after target.build(self):
+    >>> #   invocable(self._function).add_event_source(source)
+    >>> #   events_targets.LambdaFunction(invocable(self._function), ...)
+    """
+    if isinstance(function, HardenedFunction):
+        alias = function.alias
+        if alias is not None:
+            return alias
+    return function
+
+
 def check_trigger_props(
     checker: PropsChecker,
     table: PropTable,
@@ -203,7 +227,9 @@ def check_trigger_props(
 
 
 def _known_timeout(function: lambda_.IFunction) -> int | None:
-    """The timeout of a function built in this app; ``None`` for an imported one."""
+    """The timeout of a function built in this app (or of an alias of one); else ``None``."""
+    if isinstance(function, lambda_.Alias):  # e.g. fn.alias, passed as function=
+        function = function.version.lambda_
     timeout = getattr(function, "timeout", None) if isinstance(function, lambda_.Function) else None
     if not isinstance(timeout, cdk.Duration) or timeout.is_unresolved():
         return None

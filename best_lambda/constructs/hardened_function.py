@@ -9,6 +9,7 @@ from typing import Any, Never, TypedDict
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_codeguruprofiler as codeguruprofiler
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
@@ -22,6 +23,7 @@ from constructs import Construct, Node
 
 from best_lambda import limits
 from best_lambda.constructs._function_plan import (
+    _ASYNC_PROPS,
     _minutes,
     _newest_python_name,
     _Plan,
@@ -32,6 +34,12 @@ from best_lambda.constructs._function_plan import (
 )
 from best_lambda.constructs._shared import acknowledge, harden_queue
 from best_lambda.constructs.alarms import alarm, alarm_actions
+from best_lambda.constructs.deployment import (
+    SafeDeployment,
+    deployment_group,
+    publish_alias,
+)
+from best_lambda.defaults import codedeploy as deployment_defaults
 from best_lambda.defaults import lambda_ as defaults
 from best_lambda.defaults.lambda_ import FUNCTION_PROPS
 
@@ -103,6 +111,7 @@ class HardenedFunctionOptions(TypedDict, total=False):
     ephemeral_storage_size: cdk.Size
     alarm_topic: sns.ITopic
     create_alarms: bool
+    deployment: SafeDeployment
     service_name: str
     metrics_namespace: str
     powertools_environment: bool
@@ -139,7 +148,9 @@ class HardenedFunction(lambda_.Function):
     table says why each default was chosen. A value that would break an error-level
     practice (a timeout over 900 s, tracing off, an infinite log retention, ...) or an AWS
     limit raises one :class:`~best_lambda.InvalidPropsError` listing every problem, before
-    anything is created.
+    anything is created. With ``deployment=SafeDeployment()`` it deploys through a published
+    version, an alias (``fn.alias``) and a CodeDeploy canary that rolls back on the
+    function's own alarms (:class:`~best_lambda.SafeDeployment`).
 
     Parameters
     ----------
@@ -248,6 +259,13 @@ class HardenedFunction(lambda_.Function):
     create_alarms : bool
         ``False`` to create no alarms. Default: Errors >= 1, Throttles >= 1, Duration p99 >=
         80% of timeout, DLQ depth >= 1, DLQ delivery errors >= 1 (5 min).
+    deployment : SafeDeployment
+        Deploy through a published version and an alias with CodeDeploy:
+        ``SafeDeployment()`` (a canary by default) or ``SafeDeployment(...)`` options.
+        Triggers best-lambda wires, and ``events=``, invoke the alias (``fn.alias``); the
+        Errors, Throttles and Duration alarms measure it, over 1 minute, and Errors and
+        Duration roll a deployment back. Wire aws-cdk-lib integrations to ``fn.alias``
+        yourself. Default: not set: no version, alias or deployment group.
     service_name : str
         POWERTOOLS_SERVICE_NAME. Default: the construct ID.
     metrics_namespace : str
@@ -266,8 +284,8 @@ class HardenedFunction(lambda_.Function):
     environment_encryption : aws_kms.IKeyRef
         KMS key for the environment variables.
     events : list of aws_lambda.IEventSource
-        Event sources to add (as ``add_event_source``). Accepts a list of
-        aws_lambda.IEventSource.
+        Event sources to add (as ``add_event_source``; to the alias with ``deployment``).
+        Accepts a list of aws_lambda.IEventSource.
     filesystem : aws_lambda.FileSystem
         An EFS access point or S3 Files mount.
     initial_policy : list of aws_iam.PolicyStatement
@@ -283,7 +301,9 @@ class HardenedFunction(lambda_.Function):
     runtime_management_mode : aws_lambda.RuntimeManagementMode
         As for aws_lambda.Function.
     snap_start : aws_lambda.SnapStartConf
-        As for aws_lambda.Function.
+        SnapStart for published versions (Java 11+, Python 3.12+, .NET 8+): effective
+        through ``deployment``'s alias. Not with provisioned concurrency, ``filesystem`` or
+        more than 512 MiB of ``ephemeral_storage_size``.
     tenancy_config : aws_lambda.TenancyConfig
         As for aws_lambda.Function.
 
@@ -346,6 +366,7 @@ class HardenedFunction(lambda_.Function):
         ephemeral_storage_size: cdk.Size | None = None,
         alarm_topic: sns.ITopic | None = None,
         create_alarms: bool | None = None,
+        deployment: SafeDeployment | None = None,
         service_name: str | None = None,
         metrics_namespace: str | None = None,
         powertools_environment: bool | None = None,
@@ -373,6 +394,8 @@ class HardenedFunction(lambda_.Function):
         with raise_bundling_errors():  # PythonCode bundles inside aws_lambda.Function
             super().__init__(scope, construct_id, **plan.function_kwargs)
         self._bl_alarms: dict[str, cloudwatch.Alarm] = {}
+        self._bl_alias: lambda_.Alias | None = None
+        self._bl_deployment_group: codedeploy.LambdaDeploymentGroup | None = None
         self._bl_log_group: logs.ILogGroup = self._harden(plan)
 
     # -- public surface (members aws_lambda.Function does not have) ---------------------
@@ -384,6 +407,21 @@ class HardenedFunction(lambda_.Function):
         for ``/aws/lambda/<name>`` with infinite retention; this never does.)
         """
         return self._bl_log_group
+
+    @property
+    def alias(self) -> lambda_.Alias | None:
+        """The alias callers invoke with ``deployment=`` (``live``), else ``None``.
+
+        Wire triggers to it, not to the function: ``invocable(fn)`` in trigger constructs,
+        ``events_targets.LambdaFunction(fn.alias)``, ``LambdaIntegration(fn.alias)``, ...
+        An invocation of the function itself runs ``$LATEST``, which no canary protects.
+        """
+        return self._bl_alias
+
+    @property
+    def deployment_group(self) -> codedeploy.LambdaDeploymentGroup | None:
+        """The CodeDeploy deployment group with ``deployment=``, else ``None``."""
+        return self._bl_deployment_group
 
     @property
     def alarms(self) -> Mapping[str, cloudwatch.Alarm]:
@@ -483,34 +521,79 @@ class HardenedFunction(lambda_.Function):
             cdk.Annotations.of(self).add_warning_v2(
                 "best-lambda:environmentSize", plan.environment_warning
             )
+        deployment = plan.deployment
+        alias = None
+        if deployment is not None:
+            async_options = {
+                k: plan.function_kwargs[k] for k in _ASYNC_PROPS if k in plan.function_kwargs
+            }
+            async_options.pop("dead_letter_queue", None)  # function-level, in every version
+            alias = publish_alias(self, deployment, async_options)
+            if plan.async_configured and plan.has_async_dlq and not plan.on_failure:
+                acknowledge(
+                    alias.node.find_child("EventInvokeConfig"),
+                    "Serverless-LambdaAsyncFailureDestination",
+                )
         if plan.create_alarms:
-            self._add_alarms(plan, node, path, dlq)
+            self._add_alarms(plan, node, path, dlq, alias)
+        if deployment is not None and alias is not None:
+            self._bl_alias = alias
+            for source in plan.events:
+                alias.add_event_source(source)
+            rollback = [
+                self._bl_alarms[name]
+                for name in deployment_defaults.ROLLBACK_ALARMS
+                if name in self._bl_alarms
+            ]
+            self._bl_deployment_group = deployment_group(
+                self, alias, deployment, rollback, snap_start=plan.snap_start
+            )
         return log_group
 
-    def _add_alarms(self, plan: _Plan, node: Node, where: str, dlq: sqs.IQueue | None) -> None:
+    def _add_alarms(
+        self,
+        plan: _Plan,
+        node: Node,
+        where: str,
+        dlq: sqs.IQueue | None,
+        alias: lambda_.Alias | None,
+    ) -> None:
         actions = alarm_actions(self, plan.alarm_topic, node=node, path=where)
         period = _minutes(defaults.ALARM_PERIOD_MINUTES)
         minutes = defaults.ALARM_PERIOD_MINUTES
+        # With a deployment the invocation alarms measure the alias (what callers get, the
+        # canary's share included), over periods short enough to stop a canary in time.
+        measured: lambda_.IFunction = self
+        invocations_period = period
+        window, subject = f"the last {minutes} minutes", "the function"
+        if alias is not None and plan.deployment is not None:
+            measured = alias
+            invocations_period = _minutes(deployment_defaults.ALARM_PERIOD_MINUTES)
+            window = _window(deployment_defaults.ALARM_PERIOD_MINUTES)
+            subject = f"the alias {plan.deployment.alias_name!r}"
         threshold_ms = round(plan.timeout_s * 1000 * defaults.DURATION_ALARM_RATIO)
         specs: list[tuple[str, cloudwatch.IMetric, float, str]] = [
             (
                 "Errors",
-                self.metric_errors(period=period, statistic="Sum"),
+                measured.metric_errors(period=invocations_period, statistic="Sum"),
                 1,
-                f"{where}: the function reported errors in the last {minutes} minutes.",
+                f"{where}: {subject} reported errors in {window}.",
             ),
             (
                 "Throttles",
-                self.metric_throttles(period=period, statistic="Sum"),
+                measured.metric_throttles(period=invocations_period, statistic="Sum"),
                 1,
-                f"{where}: invocations were throttled in the last {minutes} minutes.",
+                f"{where}: invocations of {subject} were throttled in {window}."
+                if alias is not None
+                else f"{where}: invocations were throttled in {window}.",
             ),
             (
                 "Duration",
-                self.metric_duration(period=period, statistic="p99"),
+                measured.metric_duration(period=invocations_period, statistic="p99"),
                 threshold_ms,
                 f"{where}: p99 duration reached {defaults.DURATION_ALARM_RATIO:.0%} of the "
-                f"{plan.timeout_s} s timeout ({threshold_ms} ms).",
+                f"{plan.timeout_s} s timeout ({threshold_ms} ms)"
+                + (f" on {subject} in {window}." if alias is not None else "."),
             ),
         ]
         if dlq is not None:
@@ -540,6 +623,10 @@ class HardenedFunction(lambda_.Function):
                 description=description,
                 actions=actions,
             )
+
+
+def _window(minutes: int) -> str:
+    return "the last minute" if minutes == 1 else f"the last {minutes} minutes"
 
 
 def _wildcard_policy(

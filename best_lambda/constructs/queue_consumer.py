@@ -25,6 +25,7 @@ from best_lambda.constructs._trigger import (
     check_trigger_props,
     depth_alarm_metric,
     failure_queue,
+    invocable,
 )
 from best_lambda.constructs.hardened_function import HardenedFunctionOptions
 from best_lambda.defaults import lambda_ as lambda_defaults
@@ -69,7 +70,9 @@ class QueueConsumer(Construct):
     encrypted, TLS-only dead-letter queue after ``max_receive_count`` attempts, the event
     source reports partial batch failures, and the alarms' thresholds follow from the
     visibility timeout. A function built here gets no asynchronous dead-letter queue: events
-    arrive through the SQS poller, and failures go to the queue's DLQ.
+    arrive through the SQS poller, and failures go to the queue's DLQ. The event source
+    invokes a function deployed safely (``deployment=SafeDeployment(...)``) through its alias,
+    so that CodeDeploy's canary covers the messages too.
 
     ``consumer.function`` is the function (an ``aws_lambda.Function``):
     ``table.grant_read_write_data(consumer.function)``.
@@ -197,10 +200,11 @@ class QueueConsumer(Construct):
         if values.get("filters"):
             source_props["filters"] = values["filters"]
         self._event_source = event_sources.SqsEventSource(self._queue, **source_props)
-        self._function.add_event_source(self._event_source)
+        consumer = invocable(self._function)  # the alias of a function deployed safely
+        consumer.add_event_source(self._event_source)
         mapping_id = f"SqsEventSource:{cdk.Names.node_unique_id(self._queue.node)}"
         acknowledge(
-            self._function.node.find_child(mapping_id),
+            consumer.node.find_child(mapping_id),
             "Serverless-LambdaEventSourceMappingDestination",
         )
 

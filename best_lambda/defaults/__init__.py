@@ -42,10 +42,11 @@ class Default:
 
 def all_tables() -> tuple[PropTable, ...]:
     """Every construct's declared props, in README order (each construct's own props only)."""
-    from best_lambda.defaults import apigateway, lambda_, sqs, streams
+    from best_lambda.defaults import apigateway, codedeploy, lambda_, sqs, streams
 
     return (
         lambda_.FUNCTION_PROPS,
+        codedeploy.SAFE_DEPLOYMENT_PROPS,
         sqs.QUEUE_CONSUMER_PROPS,
         streams.STREAM_CONSUMER_PROPS,
         apigateway.API_FUNCTION_PROPS,

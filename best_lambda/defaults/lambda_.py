@@ -377,6 +377,22 @@ FUNCTION_PROPS = PropTable(
             source="seeds/003 §5c, seeds/001 §6.1",
         ),
         Prop(
+            "deployment",
+            Options("SafeDeployment"),
+            "Deploy through a published version and an alias with CodeDeploy: "
+            "``SafeDeployment()`` (a canary by default) or ``SafeDeployment(...)`` options. "
+            "Triggers best-lambda wires, and ``events=``, invoke the alias (``fn.alias``); "
+            "the Errors, Throttles and Duration alarms measure it, over 1 minute, and Errors "
+            "and Duration roll a deployment back. Wire aws-cdk-lib integrations to "
+            "``fn.alias`` yourself.",
+            default_doc="not set: no version, alias or deployment group",
+            reason="Opt-in: it adds a CodeDeploy application, deployment group and role per "
+            "function, and each deployment of a changed function takes the canary's time. Turn "
+            "it on for functions whose errors users see (seeds/003 §4c: versions and aliases "
+            "for safe, canary deployments).",
+            source="seeds/003 §4c",
+        ),
+        Prop(
             "service_name",
             Text(max_len=255),
             "POWERTOOLS_SERVICE_NAME.",
@@ -438,7 +454,7 @@ FUNCTION_PROPS = PropTable(
         Prop(
             "events",
             ListOf(Interface("aws_lambda.IEventSource", ("bind",))),
-            "Event sources to add (as ``add_event_source``).",
+            "Event sources to add (as ``add_event_source``; to the alias with ``deployment``).",
             passthrough=True,
         ),
         Prop(
@@ -480,8 +496,10 @@ FUNCTION_PROPS = PropTable(
         ),
         Prop(
             "snap_start",
-            Instance("aws_lambda.SnapStartConf"),
-            "As for aws_lambda.Function.",
+            Instance("aws_lambda.SnapStartConf", "SnapStartConf.ON_PUBLISHED_VERSIONS"),
+            "SnapStart for published versions (Java 11+, Python 3.12+, .NET 8+): effective "
+            "through ``deployment``'s alias. Not with provisioned concurrency, ``filesystem`` "
+            "or more than 512 MiB of ``ephemeral_storage_size``.",
             passthrough=True,
         ),
         Prop(
@@ -518,8 +536,8 @@ FUNCTION_PROPS = PropTable(
         ),
         Refused(
             "provisioned_concurrent_executions",
-            "provisioned concurrency belongs to an alias or version, not the function: "
-            "fn.add_alias('live', provisioned_concurrent_executions=N)",
+            "provisioned concurrency belongs to the alias callers invoke, not the function: "
+            "deployment=SafeDeployment(provisioned_concurrent_executions=N)",
         ),
         Refused("architectures", "use architecture= (one architecture per function)"),
     ),

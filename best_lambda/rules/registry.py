@@ -17,6 +17,7 @@ from best_lambda.rules.lambda_ import (
     asset_size,
     async_failure_handling,
     cdk_framework_function,
+    cold_start_config,
     explicit_memory,
     explicit_timeout,
     function_url_auth,
@@ -43,6 +44,7 @@ ALL_RULES: tuple[Rule, ...] = (
     explicit_memory.RULE,
     log_retention.RULE,
     json_logs.RULE,
+    cold_start_config.RULE,
     # Invocation and failure handling
     async_failure_handling.RULE,
     # Security

@@ -26,6 +26,7 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_apigatewayv2 as apigatewayv2
+from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
@@ -246,6 +247,39 @@ FUNCTION_POOLS: dict[str, tuple[list[Recipe], list[Recipe]]] = {
     ),
     "alarm_topic": ([lambda s: sns.Topic(s, _id("T"), enforce_ssl=True)], WRONG_TYPES),
     "create_alarms": ([const(True), const(False)], [const("yes")]),
+    "deployment": (
+        [
+            lambda _s: {},
+            const(
+                {
+                    "deployment_config": codedeploy.LambdaDeploymentConfig.ALL_AT_ONCE,
+                    "provisioned_concurrent_executions": 2,
+                    "alias_name": "prod",
+                }
+            ),
+            lambda s: {
+                "post_hook": lambda_.Function.from_function_attributes(
+                    s,
+                    _id("Hook"),
+                    function_arn="arn:aws:lambda:eu-west-1:123456789012:function:smoke",
+                    same_environment=True,
+                )
+            },
+        ],
+        [
+            const("canary"),
+            const({"alias_name": "123"}),
+            const({"provisioned_concurrent_executions": 0}),
+            const({"alias": "live"}),
+            const({"alarms": ["ErrorsAlarm"]}),
+            const({"deployment_config": "CANARY_10_PERCENT_5_MINUTES"}),
+            lambda s: {
+                "pre_hook": lambda_.Function.from_function_arn(
+                    s, _id("Hook"), "arn:aws:lambda:eu-west-1:123456789012:function:smoke"
+                )
+            },
+        ],
+    ),
     "service_name": ([const("orders")], [const(""), const(5), const("x" * 256)]),
     "metrics_namespace": ([const("Shop")], [const("AWS/Lambda"), const(""), const("bad|chars")]),
     "powertools_environment": ([const(True), const(False)], [const("no")]),
@@ -279,7 +313,7 @@ FUNCTION_POOLS: dict[str, tuple[list[Recipe], list[Recipe]]] = {
     "profiling": ([const(False)], [const("no")]),
     "profiling_group": ([], WRONG_TYPES),
     "runtime_management_mode": ([const(lambda_.RuntimeManagementMode.AUTO)], WRONG_TYPES),
-    "snap_start": ([], WRONG_TYPES),
+    "snap_start": ([const(lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS)], WRONG_TYPES),
     "tenancy_config": ([], WRONG_TYPES),
 }
 

@@ -100,7 +100,21 @@ EVERY_RULE: dict[str, Any] = {
             "Role",
             Environment={"Variables": {"TABLE": "orders", "DB_PASSWORD": "hunter2hunter2"}},
             DeadLetterConfig={"TargetArn": _getatt("Dlq")},
+            SnapStart={"ApplyOn": "PublishedVersions"},
         ),
+        "FnVersion": {
+            "Type": "AWS::Lambda::Version",
+            "Properties": {"FunctionName": {"Ref": "Fn"}},
+        },
+        "FnLive": {
+            "Type": "AWS::Lambda::Alias",
+            "Properties": {
+                "FunctionName": {"Ref": "Fn"},
+                "FunctionVersion": _getatt("FnVersion", "Version"),
+                "Name": "live",
+                "ProvisionedConcurrencyConfig": {"ProvisionedConcurrentExecutions": 2},
+            },
+        },
         "FnLogs": {
             "Type": "AWS::Logs::LogGroup",
             "Properties": {"LogGroupName": {"Fn::Sub": "/aws/lambda/${Fn}"}, "RetentionInDays": 30},

@@ -21,6 +21,7 @@ EXPECTED = {
     "BestLambda-ExplicitMemory": Severity.ERROR,
     "BestLambda-LogRetention": Severity.ERROR,
     "BestLambda-JsonLogs": Severity.WARNING,
+    "BestLambda-ColdStartConfig": Severity.ERROR,
     "BestLambda-AsyncFailureHandling": Severity.ERROR,
     "BestLambda-NoSecretsInEnv": Severity.ERROR,
     "BestLambda-NoWildcardPermissions": Severity.ERROR,
