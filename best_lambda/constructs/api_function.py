@@ -23,6 +23,7 @@ from best_lambda.constructs._trigger import (
     TargetFunction,
     TriggerAlarms,
     check_trigger_props,
+    invocable,
 )
 from best_lambda.constructs.hardened_function import HardenedFunction, HardenedFunctionOptions
 from best_lambda.defaults import apigateway as defaults
@@ -237,8 +238,12 @@ class ApiFunction(Construct):
 
     @property
     def invoked(self) -> lambda_.IFunction:
-        """What the API or URL invokes: the alias if there is one, else the function."""
-        return self._alias if self._alias is not None else self._function
+        """What the API or URL invokes: an alias if there is one, else the function.
+
+        This construct's alias (provisioned concurrency), or the function's own when it
+        deploys with ``deployment=SafeDeployment(...)``.
+        """
+        return self._alias if self._alias is not None else invocable(self._function)
 
     @property
     def method(self) -> apigateway.Method | None:
@@ -362,6 +367,14 @@ def _plan(
             concurrency or alias_name,
             "needs a function built in this app (aws_lambda.Function): the alias points at its "
             "current version",
+        )
+    deploys = options.get("deployment") is not None or getattr(function, "alias", None) is not None
+    if alias_name and deploys:
+        checker.add(
+            "provisioned_concurrent_executions" if concurrency else "alias_name",
+            concurrency or alias_name,
+            "the function deploys through its own alias (deployment=SafeDeployment(...)), which "
+            "the API invokes: set provisioned_concurrent_executions and alias_name there",
         )
     reserved = options.get("reserved_concurrent_executions")
     if concurrency and isinstance(reserved, int) and concurrency > reserved:

@@ -27,6 +27,7 @@ from best_lambda.constructs._trigger import (
     check_trigger_props,
     depth_alarm_metric,
     failure_queue,
+    invocable,
 )
 from best_lambda.constructs.hardened_function import HardenedFunctionOptions
 from best_lambda.defaults import lambda_ as lambda_defaults
@@ -221,7 +222,7 @@ class StreamConsumer(Construct):
         self._mapping = lambda_.EventSourceMapping(
             self,
             "EventSourceMapping",
-            target=self._function,
+            target=invocable(self._function),
             event_source_arn=source_arn,
             starting_position=values.get("starting_position")
             or lambda_.StartingPosition[defaults.STARTING_POSITION],

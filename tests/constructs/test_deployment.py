@@ -449,3 +449,35 @@ def test_a_deployment_with_nothing_to_roll_back_on_is_refused(stack: cdk.Stack):
 
 def test_safe_deployment_is_its_declaration():
     assert list(SafeDeployment.__annotations__) == list(SAFE_DEPLOYMENT_PROPS.names)
+
+
+def test_stream_and_api_triggers_invoke_the_alias(stack: cdk.Stack):
+    """Every trigger construct wires to the alias CodeDeploy shifts, not to $LATEST."""
+    from aws_cdk import aws_apigatewayv2 as apigatewayv2
+
+    from best_lambda import ApiFunction, StreamConsumer
+
+    fn = HardenedFunction(
+        stack,
+        "Fn",
+        code=lambda_.Code.from_inline("def handler(event, context):\n    return {}\n"),
+        handler="index.handler",
+        dead_letter_queue_enabled=False,
+        deployment=SafeDeployment(),
+    )
+    consumer = StreamConsumer(stack, "Changes", function=fn)
+    api = ApiFunction(
+        stack, "Orders", function=fn, http_api=apigatewayv2.HttpApi(stack, "Http"), path="/orders"
+    )
+    assert api.invoked is fn.alias
+    template = template_of(stack)
+    alias_id = stack.get_logical_id(fn.alias.node.default_child)  # type: ignore[union-attr,arg-type]
+    (mapping,) = [
+        r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::EventSourceMapping"
+    ]
+    assert alias_id in str(mapping["Properties"]["FunctionName"])  # <function>:live
+    assert consumer.function is fn
+    with pytest.raises(InvalidPropsError, match="deploys through its own alias"):
+        ApiFunction(
+            stack, "Pc", function=fn, function_url=True, provisioned_concurrent_executions=2
+        )
