@@ -3,6 +3,9 @@
 Constructs
     :class:`HardenedFunction` — an ``aws_lambda.Function`` with the practices on by default.
     :class:`QueueConsumer` — an SQS queue, its DLQ and a HardenedFunction, sized together.
+    :class:`TopicSubscriber`, :class:`EventRuleHandler`, :class:`ScheduledFunction`,
+    :class:`BucketProcessor` — SNS, EventBridge, Scheduler and S3 triggers, each with a
+    safety net on both hops (and, for S3, no way to write where it is triggered).
     :class:`AlarmDefaults` — where the alarms of every construct under a scope go.
 
 Checks
@@ -33,19 +36,28 @@ from best_lambda.errors import InvalidPropsError, Problem
 if TYPE_CHECKING:
     from best_lambda.checks.nag_pack import BestLambdaChecks
     from best_lambda.constructs.alarms import AlarmDefaults
+    from best_lambda.constructs.bucket_processor import BucketProcessor
+    from best_lambda.constructs.event_rule_handler import EventRuleHandler
     from best_lambda.constructs.hardened_function import HardenedFunction, HardenedFunctionOptions
-    from best_lambda.constructs.queue_consumer import QueueConsumer
+    from best_lambda.constructs.queue_consumer import QueueConsumer, QueueConsumerOptions
+    from best_lambda.constructs.scheduled_function import ScheduledFunction
+    from best_lambda.constructs.topic_subscriber import TopicSubscriber
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AlarmDefaults",
     "BestLambdaChecks",
+    "BucketProcessor",
+    "EventRuleHandler",
     "HardenedFunction",
     "HardenedFunctionOptions",
     "InvalidPropsError",
     "Problem",
     "QueueConsumer",
+    "QueueConsumerOptions",
+    "ScheduledFunction",
+    "TopicSubscriber",
     "__version__",
 ]
 
@@ -55,6 +67,11 @@ _LAZY = {
     "HardenedFunction": "best_lambda.constructs.hardened_function",
     "HardenedFunctionOptions": "best_lambda.constructs.hardened_function",
     "QueueConsumer": "best_lambda.constructs.queue_consumer",
+    "QueueConsumerOptions": "best_lambda.constructs.queue_consumer",
+    "BucketProcessor": "best_lambda.constructs.bucket_processor",
+    "EventRuleHandler": "best_lambda.constructs.event_rule_handler",
+    "ScheduledFunction": "best_lambda.constructs.scheduled_function",
+    "TopicSubscriber": "best_lambda.constructs.topic_subscriber",
 }
 
 

@@ -106,12 +106,20 @@ _SCOPE = "    scope, construct_id\n        As for any construct."
 
 
 def _docstrings() -> dict[str, tuple[PropTable, str, str]]:
+    from best_lambda.defaults.events import EVENT_RULE_HANDLER_PROPS
     from best_lambda.defaults.lambda_ import FUNCTION_PROPS
+    from best_lambda.defaults.s3 import BUCKET_PROCESSOR_PROPS
+    from best_lambda.defaults.scheduler import SCHEDULED_FUNCTION_PROPS
+    from best_lambda.defaults.sns import TOPIC_SUBSCRIBER_PROPS
     from best_lambda.defaults.sqs import QUEUE_CONSUMER_PROPS
 
     return {
         "best_lambda/constructs/hardened_function.py": (FUNCTION_PROPS, _SCOPE, ""),
         "best_lambda/constructs/queue_consumer.py": (QUEUE_CONSUMER_PROPS, _SCOPE, ""),
+        "best_lambda/constructs/topic_subscriber.py": (TOPIC_SUBSCRIBER_PROPS, _SCOPE, ""),
+        "best_lambda/constructs/event_rule_handler.py": (EVENT_RULE_HANDLER_PROPS, _SCOPE, ""),
+        "best_lambda/constructs/scheduled_function.py": (SCHEDULED_FUNCTION_PROPS, _SCOPE, ""),
+        "best_lambda/constructs/bucket_processor.py": (BUCKET_PROCESSOR_PROPS, _SCOPE, ""),
     }
 
 
@@ -119,6 +127,10 @@ def _docstrings() -> dict[str, tuple[PropTable, str, str]]:
 DOCSTRINGS = (
     "best_lambda/constructs/hardened_function.py",
     "best_lambda/constructs/queue_consumer.py",
+    "best_lambda/constructs/topic_subscriber.py",
+    "best_lambda/constructs/event_rule_handler.py",
+    "best_lambda/constructs/scheduled_function.py",
+    "best_lambda/constructs/bucket_processor.py",
 )
 
 

@@ -5,7 +5,21 @@ and judgements (secrets, runtimes) from :mod:`best_lambda.rules`.
 """
 
 from best_lambda.constructs.alarms import AlarmDefaults
+from best_lambda.constructs.bucket_processor import BucketProcessor
+from best_lambda.constructs.event_rule_handler import EventRuleHandler
 from best_lambda.constructs.hardened_function import HardenedFunction, HardenedFunctionOptions
-from best_lambda.constructs.queue_consumer import QueueConsumer
+from best_lambda.constructs.queue_consumer import QueueConsumer, QueueConsumerOptions
+from best_lambda.constructs.scheduled_function import ScheduledFunction
+from best_lambda.constructs.topic_subscriber import TopicSubscriber
 
-__all__ = ["AlarmDefaults", "HardenedFunction", "HardenedFunctionOptions", "QueueConsumer"]
+__all__ = [
+    "AlarmDefaults",
+    "BucketProcessor",
+    "EventRuleHandler",
+    "HardenedFunction",
+    "HardenedFunctionOptions",
+    "QueueConsumer",
+    "QueueConsumerOptions",
+    "ScheduledFunction",
+    "TopicSubscriber",
+]

@@ -29,6 +29,24 @@ ACK_REASONS: dict[str, str] = {
         "This queue is itself a dead-letter queue: the end of the line for failed messages. A "
         "redrive policy on it would only move them to yet another queue."
     ),
+    "AwsSolutions-SQS3": (
+        "This queue is itself a dead-letter queue: of an SNS subscription, an EventBridge rule "
+        "target or a Scheduler target. cdk-nag recognises only the dead-letter queues of queues "
+        "and functions (cdk-nag#1990); BestLambda-DlqAlarm checks that this one is watched."
+    ),
+    "AwsSolutions-S1": (
+        "This bucket holds the server access logs of the construct's bucket. Logging the log "
+        "bucket's own access would need yet another log bucket (or log its own log writes)."
+    ),
+    "BestLambda-CdkFrameworkFunction": (
+        "aws-cdk-lib's own bucket-notifications handler (one per stack), which configures S3 "
+        "notifications at deployment; aws-cdk-lib does not let us configure it."
+    ),
+    "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+    "AWSLambdaBasicExecutionRole]": (
+        "The role of aws-cdk-lib's own bucket-notifications handler, which aws-cdk-lib creates "
+        "with the AWS managed basic execution policy and does not let us configure."
+    ),
     "Serverless-LambdaEventSourceMappingDestination": (
         "An SQS event source mapping cannot have an on-failure destination (Lambda supports "
         "them only for Kinesis, DynamoDB Streams and Kafka); failed messages go to the source "

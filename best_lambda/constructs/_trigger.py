@@ -53,6 +53,7 @@ __all__ = [
     "TargetFunction",
     "TriggerAlarms",
     "check_trigger_props",
+    "delivery_dead_letter_queue",
     "depth_alarm_metric",
     "failure_queue",
 ]
@@ -125,6 +126,15 @@ class TargetFunction:
                     f"expected aws_lambda.IFunction, got {type(function).__name__}",
                 )
                 return cls(invocation, None, {}, None)
+            if invocation is Invocation.ASYNCHRONOUS and _keeps_failed_events(function) is False:
+                checker.add(
+                    "function",
+                    function,
+                    "has no dead-letter queue and no on-failure destination, but this trigger "
+                    "invokes it asynchronously: events it still fails on after Lambda's retries "
+                    "would be discarded (BestLambda-AsyncFailureHandling). Build it without "
+                    "dead_letter_queue_enabled=False, or pass on_failure=",
+                )
             return cls(invocation, function, {}, _known_timeout(function))
         if not isinstance(function_options, Mapping):
             checker.add(
@@ -141,6 +151,13 @@ class TargetFunction:
                 if key in options:
                     sub.add(key, options.pop(key), f"does not apply: {_NOT_ASYNC[invocation]}")
             options["dead_letter_queue_enabled"] = False
+        elif options.get("dead_letter_queue_enabled") is False:
+            sub.add(
+                "dead_letter_queue_enabled",
+                options.pop("dead_letter_queue_enabled"),
+                "this trigger invokes the function asynchronously: without a dead-letter queue "
+                "(or on_failure=) the events it fails on are discarded after Lambda's retries",
+            )
         plan = check_function_options(sub, scope, construct_id, options)
         checker.problems += [
             Problem(f"function_options.{p.prop}", p.value, p.allowed) for p in sub.problems
@@ -176,6 +193,24 @@ def check_trigger_props(
     return checker.check_table(table, given, unknown=rest)
 
 
+def _keeps_failed_events(function: lambda_.IFunction) -> bool | None:
+    """Whether a function of this app keeps failed asynchronous events (``None``: unknown).
+
+    A dead-letter queue or topic, or an ``EventInvokeConfig`` with an on-failure
+    destination (what ``on_failure=`` creates), counts; an imported function is unknown.
+    """
+    if not isinstance(function, lambda_.Function):
+        return None
+    if function.dead_letter_queue is not None or function.dead_letter_topic is not None:
+        return True
+    config = function.node.try_find_child("EventInvokeConfig")
+    cfn = config.node.default_child if config is not None else None
+    if not isinstance(cfn, lambda_.CfnEventInvokeConfig):
+        return False
+    destinations = cfn.destination_config
+    return destinations is not None and getattr(destinations, "on_failure", None) is not None
+
+
 def _known_timeout(function: lambda_.IFunction) -> int | None:
     """The timeout of a function built in this app; ``None`` for an imported one."""
     timeout = getattr(function, "timeout", None) if isinstance(function, lambda_.Function) else None
@@ -191,16 +226,18 @@ class TriggerAlarms:
         self._owner = owner
         self._topic = topic
         self._actions: tuple[cloudwatch.IAlarmAction, ...] | None = None
-        own = getattr(function, "alarms", None) if function.node.scope is owner else None
+        built_here = function.node.scope is owner
+        own = getattr(function, "alarms", None) if built_here else None
         self.alarms: dict[str, cloudwatch.Alarm] = dict(own or {})
+        #: A function built here already warned if nothing receives its alarms.
+        self._warn = not built_here
 
     def add(
         self, name: str, metric: cloudwatch.IMetric, threshold: float, description: str
     ) -> cloudwatch.Alarm:
         """Alarm when ``metric >= threshold`` in one period, notifying the resolved actions."""
         if self._actions is None:
-            # The built function already warned if nothing receives the alarms.
-            self._actions = alarm_actions(self._owner, self._topic, warn=False)
+            self._actions = alarm_actions(self._owner, self._topic, warn=self._warn)
         created = alarm(
             self._owner,
             f"{name}Alarm",
@@ -238,6 +275,23 @@ def failure_queue(
     for rule_id in acknowledgements:
         acknowledge(queue, rule_id)
     return queue
+
+
+def delivery_dead_letter_queue(scope: Construct, given: sqs.IQueue | None) -> sqs.IQueue:
+    """The dead-letter queue of a subscription or target: ``given``, or a new one.
+
+    For what the service could not deliver to the function (the function's own failures go
+    to the function's dead-letter queue). A new queue is a :func:`failure_queue` at
+    ``<scope>/DeadLetterQueue``, acknowledged for the cdk-nag findings a DLQ of a DLQ and
+    cdk-nag#1990 raise.
+    """
+    if given is not None:
+        return given
+    return failure_queue(
+        scope,
+        "DeadLetterQueue",
+        acknowledgements=("Serverless-SQSRedrivePolicy", "AwsSolutions-SQS3"),
+    )
 
 
 def depth_alarm_metric(queue: sqs.IQueue) -> cloudwatch.IMetric:

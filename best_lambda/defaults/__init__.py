@@ -42,9 +42,16 @@ class Default:
 
 def all_tables() -> tuple[PropTable, ...]:
     """Every construct's declared props, in README order (each construct's own props only)."""
-    from best_lambda.defaults import lambda_, sqs
+    from best_lambda.defaults import events, lambda_, s3, scheduler, sns, sqs
 
-    return (lambda_.FUNCTION_PROPS, sqs.QUEUE_CONSUMER_PROPS)
+    return (
+        lambda_.FUNCTION_PROPS,
+        sqs.QUEUE_CONSUMER_PROPS,
+        sns.TOPIC_SUBSCRIBER_PROPS,
+        events.EVENT_RULE_HANDLER_PROPS,
+        scheduler.SCHEDULED_FUNCTION_PROPS,
+        s3.BUCKET_PROCESSOR_PROPS,
+    )
 
 
 def all_defaults() -> tuple[Default, ...]:
