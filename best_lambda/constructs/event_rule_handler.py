@@ -92,8 +92,10 @@ class EventRuleHandler(Construct):
     ...     function_options=HardenedFunctionOptions(
     ...         code=lambda_.Code.from_inline("def handler(event, context): pass"),
     ...         handler="index.handler"))
-    >>> sorted(paid.alarms)[-2:]
-    ['Errors', 'Throttles']
+    >>> sorted(paid.alarms)  # the function's, then the target's
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['DeadLetterErrors', 'DeadLetterQueueDepth', 'DeliveryDeadLetterQueueDepth', 'Duration',
+     'Errors', 'FailedInvocations', 'Throttles']
     """
 
     def __init__(

@@ -22,6 +22,8 @@ EXPECTED = {
     "BestLambda-LogRetention": Severity.ERROR,
     "BestLambda-JsonLogs": Severity.WARNING,
     "BestLambda-AsyncFailureHandling": Severity.ERROR,
+    "BestLambda-SnsSubscriptionDlq": Severity.ERROR,
+    "BestLambda-EventTargetDlq": Severity.ERROR,
     "BestLambda-NoSecretsInEnv": Severity.ERROR,
     "BestLambda-NoWildcardPermissions": Severity.ERROR,
     "BestLambda-NoAdminPolicies": Severity.ERROR,
