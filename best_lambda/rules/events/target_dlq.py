@@ -28,7 +28,7 @@ def _literal_text(value: Any) -> str | None:
     return None
 
 
-def _invokes_lambda(arn: Any, index: TemplateIndex) -> str | None | Unresolved:
+def _invokes_lambda(arn: Any, index: TemplateIndex) -> str | Unresolved | None:
     """What Lambda function a target ARN invokes (a description), ``None`` if not one."""
     function = index.function_id(arn)
     if function is not None:

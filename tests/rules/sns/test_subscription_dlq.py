@@ -65,9 +65,7 @@ def test_compliant_with_a_substituted_json_redrive_policy(stack: cdk.Stack):
     dlq = sqs.Queue(stack, "Dlq")
     cfn_subscription(
         stack,
-        redrive_policy=cdk.Fn.sub(
-            '{"deadLetterTargetArn": "${Arn}"}', {"Arn": dlq.queue_arn}
-        ),
+        redrive_policy=cdk.Fn.sub('{"deadLetterTargetArn": "${Arn}"}', {"Arn": dlq.queue_arn}),
     )
     assert_compliant(result(RULE, stack, "Subscription"))
 
@@ -81,9 +79,7 @@ def test_non_compliant_without_redrive_policy(stack: cdk.Stack):
 
 def test_non_compliant_with_an_empty_dead_letter_target(stack: cdk.Stack):
     cfn_subscription(stack, redrive_policy={"deadLetterTargetArn": ""})
-    assert_non_compliant(
-        result(RULE, stack, "Subscription"), "a function outside this template"
-    )
+    assert_non_compliant(result(RULE, stack, "Subscription"), "a function outside this template")
 
 
 def test_non_compliant_inline_topic_subscription(stack: cdk.Stack):
