@@ -165,10 +165,15 @@ class TargetFunction:
         return cls(invocation, None, options, plan.timeout_s)
 
     def build(self, scope: Construct, construct_id: str = "Function") -> lambda_.IFunction:
-        """The given function, or a :class:`HardenedFunction` built in ``scope``."""
+        """The given function, or a :class:`HardenedFunction` built in ``scope``.
+
+        A built function's Powertools service name defaults to the trigger's ID (``scope``),
+        not to its own child ID, which is the same in every trigger.
+        """
         if self.given is not None:
             return self.given
-        return HardenedFunction(scope, construct_id, **self.options)
+        options = {"service_name": scope.node.id, **self.options}
+        return HardenedFunction(scope, construct_id, **options)
 
 
 def check_trigger_props(
