@@ -136,6 +136,8 @@ class EventRuleHandler(Construct):
 
         self._function = target.build(self, "Handler")
         self._dead_letter_queue = delivery_dead_letter_queue(self, dead_letter_queue)
+        if event_bus is not None and event_bus.event_bus_name == "default":
+            event_bus = None  # the default bus, named: the same rule as without it
         rule_props: dict[str, Any] = {"event_pattern": event_pattern}
         if event_bus is not None:
             rule_props["event_bus"] = event_bus
@@ -185,8 +187,13 @@ class EventRuleHandler(Construct):
 
     def _add_alarms(self, event_bus: events.IEventBus | None) -> None:
         dimensions = {"RuleName": self._rule.rule_name}
-        if event_bus is not None:  # rules of the default bus report the rule name alone
-            dimensions["EventBusName"] = event_bus.event_bus_name
+        if event_bus is not None:
+            # A custom bus's rules report metrics by bus and rule name, and their Ref is
+            # "<bus>|<rule>" (cloudformation-coverage-roadmap#1131).
+            dimensions = {
+                "EventBusName": event_bus.event_bus_name,
+                "RuleName": cdk.Fn.select(1, cdk.Fn.split("|", self._rule.rule_name)),
+            }
         self._alarms.add(
             "DeliveryDeadLetterQueueDepth",
             depth_alarm_metric(self._dead_letter_queue),

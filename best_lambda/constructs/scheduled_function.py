@@ -190,6 +190,9 @@ class ScheduledFunction(Construct):
         self._schedule = scheduler.Schedule(self, "Schedule", **schedule_props)
         # The first run may be due at once: the role must be allowed to invoke by then.
         self._schedule.node.add_dependency(role)
+        if isinstance(schedule_group, scheduler.ScheduleGroup):
+            # aws-cdk-lib names the group by its generated physical name, not a reference.
+            self._schedule.node.add_dependency(schedule_group)
 
         options = function_options or {}
         self._alarms = TriggerAlarms(self, self._function, options.get("alarm_topic"))
@@ -277,6 +280,8 @@ def _plan(
     if parsed.problem is not None:
         checker.add("schedule", expression, f"Scheduler would reject it: {parsed.problem}")
     in_expression: cdk.TimeZone | None = schedule.time_zone
+    if in_expression is not None and in_expression.timezone_name == defaults.TIME_ZONE:
+        in_expression = None  # aws-cdk-lib's default for cron and at: not a choice
     time_zone: cdk.TimeZone | None = values.get("time_zone") or in_expression
     if (
         in_expression is not None
