@@ -148,9 +148,7 @@ def test_existing_function_and_dead_letter_queue(stack: cdk.Stack):
 def test_more_targets_share_the_rule_and_its_dead_letter_queue(stack: cdk.Stack):
     handler = EventRuleHandler(stack, "Receipts", event_pattern=PAID, function_options=OPTIONS)
     queue = sqs.Queue(stack, "Revenue", enforce_ssl=True)
-    handler.rule.add_target(
-        targets.SqsQueue(queue, dead_letter_queue=handler.dead_letter_queue)
-    )
+    handler.rule.add_target(targets.SqsQueue(queue, dead_letter_queue=handler.dead_letter_queue))
     _, rule = one(template_of(stack), "AWS::Events::Rule")
     assert len(rule["Targets"]) == 2
     assert rule["Targets"][0]["DeadLetterConfig"] == rule["Targets"][1]["DeadLetterConfig"]

@@ -32,7 +32,7 @@ def schedule_props(template: dict[str, Any]) -> dict[str, Any]:
         (scheduler.ScheduleExpression.rate(cdk.Duration.days(7)), 86_400),
         (scheduler.ScheduleExpression.at(dt.datetime(2030, 1, 1, 9, 0, tzinfo=dt.UTC)), 86_400),
     ],
-    ids=["1-min", "15-min", "every-half-hour-office-hours", "twice-a-day", "nightly", "weekly", "once"],
+    ids=["1-min", "15-min", "office-half-hours", "twice-a-day", "nightly", "weekly", "once"],
 )
 def test_event_age_derived_from_the_interval(stack: cdk.Stack, expression, age):
     ScheduledFunction(stack, "Job", schedule=expression, function_options=OPTIONS)
@@ -59,9 +59,7 @@ class TestDefaults:
         assert "GroupName" not in props
         target = props["Target"]
         assert target["Arn"] == arn(fn_id)
-        assert target["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0].startswith(
-            "JobDeadLetterQueue"
-        )
+        assert target["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0].startswith("JobDeadLetterQueue")
 
     def test_role_may_only_invoke_this_function_and_send_to_its_dlq(self, template):
         fn_id, _ = one(template, "AWS::Lambda::Function")
