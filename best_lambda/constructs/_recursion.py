@@ -67,7 +67,8 @@ def s3_write_loop(
     }
     default_policy = role.node.try_find_child("DefaultPolicy")
     if isinstance(default_policy, iam.Policy):
-        resources[f"{role_id}DefaultPolicy"] = {
+        policy_id = stack.get_logical_id(default_policy.node.default_child)  # type: ignore[arg-type]
+        resources[policy_id] = {
             "Type": "AWS::IAM::Policy",
             "Properties": {
                 "PolicyDocument": stack.resolve(default_policy.document),
@@ -85,9 +86,16 @@ def s3_write_loop(
         bucket_name: Any = {"Ref": bucket_id}
     else:
         bucket_name = stack.resolve(bucket.bucket_name)
+    notifications = bucket.node.try_find_child("Notifications")  # aws-cdk-lib's resource
+    cfn_notifications = notifications.node.default_child if notifications is not None else None
+    notifications_id = (
+        stack.get_logical_id(cfn_notifications)  # type: ignore[arg-type]
+        if isinstance(cfn_notifications, cdk.CfnResource)
+        else _NOTIFICATIONS_ID
+    )
     rules = [{"Name": "prefix", "Value": prefix}] if prefix else []
     rules += [{"Name": "suffix", "Value": suffix}] if suffix else []
-    resources[_NOTIFICATIONS_ID] = {
+    resources[notifications_id] = {
         "Type": "Custom::S3BucketNotifications",
         "Properties": {
             "BucketName": bucket_name,

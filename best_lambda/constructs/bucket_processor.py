@@ -35,7 +35,7 @@ from best_lambda.defaults import s3 as defaults
 from best_lambda.defaults.s3 import BUCKET_PROCESSOR_PROPS
 from best_lambda.errors import Problem
 
-__all__ = ["BucketProcessor"]
+__all__ = ["BucketProcessor", "s3_event_name"]
 
 #: aws-cdk-lib's bucket-notifications handler: one per stack, at the stack's root.
 NOTIFICATIONS_HANDLER = "BucketNotificationsHandler050a0587b7544547bf325f094a3db834"
@@ -49,6 +49,38 @@ _ACKNOWLEDGED: weakref.WeakSet[Any] = weakref.WeakSet()
 _NOTIFICATIONS: weakref.WeakKeyDictionary[Any, list[tuple[tuple[str, ...], str, str, str]]] = (
     weakref.WeakKeyDictionary()
 )
+
+
+#: aws_s3.EventType families whose events are "s3:<Family>:<Detail>" (or ":*" for all).
+_EVENT_FAMILIES = (
+    "OBJECT_CREATED",
+    "OBJECT_REMOVED",
+    "OBJECT_RESTORE",
+    "OBJECT_TAGGING",
+    "OBJECT_ACL",
+    "LIFECYCLE_EXPIRATION",
+    "REPLICATION",
+)
+
+
+def s3_event_name(event_type: s3.EventType) -> str:
+    """The S3 event an ``aws_s3.EventType`` stands for (jsii enums carry only their names).
+
+    Examples
+    --------
+    >>> s3_event_name(s3.EventType.OBJECT_CREATED), s3_event_name(s3.EventType.OBJECT_ACL_PUT)
+    ('s3:ObjectCreated:*', 's3:ObjectAcl:Put')
+    """
+
+    def camel(name: str) -> str:
+        return "".join(part.capitalize() for part in name.split("_"))
+
+    name = event_type.name
+    family = next((f for f in _EVENT_FAMILIES if name == f or name.startswith(f + "_")), None)
+    if family is None:
+        return f"s3:{camel(name)}"
+    detail = name[len(family) + 1 :]
+    return f"s3:{camel(family)}:{camel(detail) if detail else '*'}"
 
 
 @jsii.implements(iam.IGrantable)
@@ -157,7 +189,7 @@ class BucketProcessor(Construct):
             )
         event_types = values.get("events") or [getattr(s3.EventType, n) for n in defaults.EVENTS]
         trigger = (
-            tuple(str(e.value) for e in event_types),
+            tuple(s3_event_name(e) for e in event_types),
             str(values.get("prefix", "")),
             str(values.get("suffix", "")),
         )
@@ -169,11 +201,12 @@ class BucketProcessor(Construct):
         self._consumer: QueueConsumer | None = None
         destination: s3.IBucketNotificationDestination
         if through:
+            built = {"service_name": construct_id, **function_options} if function_options else None
             self._consumer = QueueConsumer(
                 self,
                 "Consumer",
                 function=function,
-                function_options=function_options,
+                function_options=built,  # type: ignore[arg-type]
                 **(queue_options or {}),
             )
             self._function = self._consumer.function
@@ -309,7 +342,7 @@ class _RecursionGuard:
         if loop is None:
             return []
         return [
-            f"{p.node.path}: recursive loop (BestLambda-RecursiveLoop): {loop} Grant writes "
+            f"recursive loop (BestLambda-RecursiveLoop): {loop} Grant writes "
             "to this bucket with output_prefix= on keys the trigger does not match, or write "
             "elsewhere; if the loop cannot happen, acknowledge BestLambda-RecursiveLoop on "
             "the processor with the reason."
