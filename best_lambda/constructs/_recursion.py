@@ -89,7 +89,7 @@ def s3_write_loop(
     notifications = bucket.node.try_find_child("Notifications")  # aws-cdk-lib's resource
     cfn_notifications = notifications.node.default_child if notifications is not None else None
     notifications_id = (
-        stack.get_logical_id(cfn_notifications)  # type: ignore[arg-type]
+        stack.get_logical_id(cfn_notifications)
         if isinstance(cfn_notifications, cdk.CfnResource)
         else _NOTIFICATIONS_ID
     )
