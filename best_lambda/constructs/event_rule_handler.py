@@ -198,8 +198,8 @@ class EventRuleHandler(Construct):
             "DeliveryDeadLetterQueueDepth",
             depth_alarm_metric(self._dead_letter_queue),
             1,
-            "EventBridge could not deliver events to the function; they wait in the target's "
-            "dead-letter queue.",
+            "EventBridge could not deliver events to a target of the rule; they wait in the "
+            "target's dead-letter queue.",
         )
         self._alarms.add(
             "FailedInvocations",
