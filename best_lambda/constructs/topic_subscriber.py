@@ -122,13 +122,7 @@ class TopicSubscriber(Construct):
         super().__init__(scope, construct_id)
 
         self._function = target.build(self, "Handler")
-        self._topic: sns.ITopic = topic or sns.Topic(
-            self,
-            "Topic",
-            enforce_ssl=True,
-            master_key=master_key
-            or kms.Alias.from_alias_name(self, "TopicKey", AWS_MANAGED_KEY_ALIAS),
-        )
+        self._topic: sns.ITopic = topic or self._new_topic(master_key)
         self._dead_letter_queue = delivery_dead_letter_queue(self, dead_letter_queue)
         filters: dict[str, Any] = {}
         if filter_policy:
@@ -145,6 +139,17 @@ class TopicSubscriber(Construct):
         self._alarms = TriggerAlarms(self, self._function, options.get("alarm_topic"))
         if options.get("create_alarms") is not False:
             self._add_alarms()
+
+    def _new_topic(self, master_key: kms.IKey | None) -> sns.Topic:
+        created = sns.Topic(self, "Topic", enforce_ssl=True, master_key=master_key)
+        if master_key is None:
+            # The AWS managed key, set on the L1 only: its key policy already lets the
+            # account's principals use it through SNS, so topic.grant_publish(...) needs (and
+            # adds) no KMS statement, as it would for a key object.
+            cfn = created.node.default_child
+            assert isinstance(cfn, sns.CfnTopic)
+            cfn.kms_master_key_id = AWS_MANAGED_KEY_ALIAS
+        return created
 
     # -- public surface -------------------------------------------------------------------
     @property

@@ -28,7 +28,8 @@ TOPIC_SUBSCRIBER_PROPS = PropTable(
             default_doc=f"a new topic: encrypted ({AWS_MANAGED_KEY_ALIAS} unless master_key= is "
             "given), publishing over TLS only",
             reason="Messages encrypted at rest and in transit (AwsSolutions-SNS2, SNS3). The AWS "
-            "managed key costs nothing, but AWS services that publish (CloudWatch alarms, "
+            "managed key costs nothing and lets the account's publishers in with "
+            "topic.grant_publish alone; AWS services that publish (CloudWatch alarms, "
             "EventBridge, S3) cannot use it: give those topics a customer managed key "
             "(master_key=).",
             source="sns-server-side-encryption; sns-security-best-practices",

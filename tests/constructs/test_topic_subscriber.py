@@ -26,7 +26,7 @@ class TestDefaults:
 
     def test_topic_encrypted_and_tls_only(self, template):
         topic_id, topic = one(template, "AWS::SNS::Topic")
-        assert topic["KmsMasterKeyId"]["Fn::Join"][1][-1] == ":alias/aws/sns"
+        assert topic["KmsMasterKeyId"] == "alias/aws/sns"
         _, policy = one(template, "AWS::SNS::TopicPolicy")
         (statement,) = policy["PolicyDocument"]["Statement"]
         assert statement["Effect"] == "Deny"
@@ -138,6 +138,20 @@ def test_filters_and_key(stack: cdk.Stack):
     }
     assert by_scope["MessageAttributes"]["FilterPolicy"] == {"kind": ["order"]}
     assert by_scope["MessageBody"]["FilterPolicy"] == {"kind": ["refund"]}
+
+
+def test_publishers_need_no_key_statement_with_the_aws_managed_key(stack: cdk.Stack):
+    subscriber = TopicSubscriber(stack, "Notify", function_options=OPTIONS)
+    publisher = HardenedFunction(stack, "Publisher", code=OPTIONS["code"], handler="index.handler")
+    subscriber.topic.grant_publish(publisher)
+    template = template_of(stack)
+    statements = [
+        s
+        for k, p in of_type(template, "AWS::IAM::Policy").items()
+        if k.startswith("PublisherServiceRoleDefaultPolicy")
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    assert [s["Action"] for s in statements] == ["sqs:SendMessage", "sns:Publish"]
 
 
 def test_function_options_and_no_alarms(stack: cdk.Stack):
