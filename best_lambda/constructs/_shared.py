@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import aws_cdk as cdk
@@ -10,7 +11,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct, IConstruct
 
-__all__ = ["ACK_REASONS", "acknowledge", "harden_queue", "secure_queue"]
+__all__ = ["ACK_REASONS", "acknowledge", "harden_queue", "nag_resource", "secure_queue"]
 
 #: Why each cdk-nag finding our constructs acknowledge is a false positive or unavoidable.
 #: Applied by the constructs themselves, so users inherit them with the construct.
@@ -133,3 +134,18 @@ def harden_queue(queue: sqs.IQueue) -> None:
             conditions={"Bool": {"aws:SecureTransport": "false"}},
         )
     )
+
+
+def nag_resource(value: Any) -> str:
+    """A resolved ARN as cdk-nag names it in granular IDs (``<Bucket.Arn>/in/*``)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping) and len(value) == 1:
+        ((key, arg),) = value.items()
+        if key == "Ref":
+            return f"<{arg}>"
+        if key == "Fn::GetAtt" and isinstance(arg, list):
+            return "<" + ".".join(map(str, arg)) + ">"
+        if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
+            return str(arg[0]).join(nag_resource(part) for part in arg[1])
+    return str(value)

@@ -14,11 +14,18 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_notifications as s3n
-from constructs import Construct, IValidation
+from constructs import Construct
 
 from best_lambda.constructs._props import PropsChecker
-from best_lambda.constructs._recursion import s3_write_loop
-from best_lambda.constructs._shared import acknowledge
+from best_lambda.constructs._s3 import (
+    S3RecursionGuard,
+    compatible_prefixes,
+    compatible_suffixes,
+    events_overlap,
+    events_overlap_within,
+    s3_event_name,
+)
+from best_lambda.constructs._shared import acknowledge, nag_resource
 from best_lambda.constructs._trigger import (
     Invocation,
     TargetFunction,
@@ -35,7 +42,7 @@ from best_lambda.defaults import s3 as defaults
 from best_lambda.defaults.s3 import BUCKET_PROCESSOR_PROPS
 from best_lambda.errors import Problem
 
-__all__ = ["BucketProcessor", "s3_event_name"]
+__all__ = ["BucketProcessor"]
 
 #: aws-cdk-lib's bucket-notifications handler: one per stack, at the stack's root.
 NOTIFICATIONS_HANDLER = "BucketNotificationsHandler050a0587b7544547bf325f094a3db834"
@@ -49,38 +56,6 @@ _ACKNOWLEDGED: weakref.WeakSet[Any] = weakref.WeakSet()
 _NOTIFICATIONS: weakref.WeakKeyDictionary[Any, list[tuple[tuple[str, ...], str, str, str]]] = (
     weakref.WeakKeyDictionary()
 )
-
-
-#: aws_s3.EventType families whose events are "s3:<Family>:<Detail>" (or ":*" for all).
-_EVENT_FAMILIES = (
-    "OBJECT_CREATED",
-    "OBJECT_REMOVED",
-    "OBJECT_RESTORE",
-    "OBJECT_TAGGING",
-    "OBJECT_ACL",
-    "LIFECYCLE_EXPIRATION",
-    "REPLICATION",
-)
-
-
-def s3_event_name(event_type: s3.EventType) -> str:
-    """The S3 event an ``aws_s3.EventType`` stands for (jsii enums carry only their names).
-
-    Examples
-    --------
-    >>> s3_event_name(s3.EventType.OBJECT_CREATED), s3_event_name(s3.EventType.OBJECT_ACL_PUT)
-    ('s3:ObjectCreated:*', 's3:ObjectAcl:Put')
-    """
-
-    def camel(name: str) -> str:
-        return "".join(part.capitalize() for part in name.split("_"))
-
-    name = event_type.name
-    family = next((f for f in _EVENT_FAMILIES if name == f or name.startswith(f + "_")), None)
-    if family is None:
-        return f"s3:{camel(name)}"
-    detail = name[len(family) + 1 :]
-    return f"s3:{camel(family)}:{camel(detail) if detail else '*'}"
 
 
 @jsii.implements(iam.IGrantable)
@@ -215,14 +190,14 @@ class BucketProcessor(Construct):
             assert target is not None
             self._function = target.build(self, "Handler")
             destination = s3n.LambdaDestination(self._function)
-        _, prefix, suffix = self._trigger = trigger
+        _, prefix, suffix = trigger
         key_filter = s3.NotificationKeyFilter(prefix=prefix or None, suffix=suffix or None)
         for event in event_types:
             self._bucket.add_event_notification(event, destination, key_filter)
         _NOTIFICATIONS.setdefault(self._bucket, []).append((*trigger, self.node.path))
         self._acknowledge_notifications_handler()
         self._grant_object_access(f"{prefix}*{suffix}", values.get("output_prefix"))
-        self.node.add_validation(_RecursionGuard(self))
+        self.node.add_validation(S3RecursionGuard(self, self._bucket, self._function, trigger))
 
         if self._consumer is not None:
             self._alarms: Mapping[str, cloudwatch.Alarm] = self._consumer.alarms
@@ -328,42 +303,6 @@ class BucketProcessor(Construct):
         return MappingProxyType(dict(self._alarms))
 
 
-@jsii.implements(IValidation)
-class _RecursionGuard:
-    """Fails synthesis when the function may write keys that trigger it (see _recursion)."""
-
-    def __init__(self, processor: BucketProcessor) -> None:
-        self._processor = processor
-
-    def validate(self) -> list[str]:
-        p = self._processor
-        events, prefix, suffix = p._trigger
-        loop = s3_write_loop(p, p.bucket, p.function, events, prefix, suffix)
-        if loop is None:
-            return []
-        return [
-            f"recursive loop (BestLambda-RecursiveLoop): {loop} Grant writes "
-            "to this bucket with output_prefix= on keys the trigger does not match, or write "
-            "elsewhere; if the loop cannot happen, acknowledge BestLambda-RecursiveLoop on "
-            "the processor with the reason."
-        ]
-
-
-def nag_resource(value: Any) -> str:
-    """A resolved ARN as cdk-nag names it in granular IDs (``<Bucket.Arn>/in/*``)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Mapping) and len(value) == 1:
-        ((key, arg),) = value.items()
-        if key == "Ref":
-            return f"<{arg}>"
-        if key == "Fn::GetAtt" and isinstance(arg, list):
-            return "<" + ".".join(map(str, arg)) + ">"
-        if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
-            return str(arg[0]).join(nag_resource(part) for part in arg[1])
-    return str(value)
-
-
 def _check_queue(
     checker: PropsChecker, scope: Construct, construct_id: str, given: Mapping[str, Any]
 ) -> None:
@@ -389,23 +328,6 @@ def _check_queue(
         )
 
 
-def _compatible_prefixes(a: str, b: str) -> bool:
-    return a.startswith(b) or b.startswith(a)
-
-
-def _compatible_suffixes(a: str, b: str) -> bool:
-    return a.endswith(b) or b.endswith(a)
-
-
-def _events_overlap(a: Sequence[str], b: Sequence[str]) -> bool:
-    """Whether two lists of S3 event names share an event (``s3:ObjectCreated:*`` covers Put)."""
-
-    def covers(x: str, y: str) -> bool:
-        return x == y or (x.endswith("*") and y.startswith(x[:-1]))
-
-    return any(covers(x, y) or covers(y, x) for x in a for y in b)
-
-
 def _check_keys(
     checker: PropsChecker,
     values: Mapping[str, Any],
@@ -415,7 +337,7 @@ def _check_keys(
     """Output keys disjoint from the trigger's; no notification S3 would reject as overlapping."""
     events, prefix, suffix = trigger
     output = values.get("output_prefix")
-    if output is not None and _compatible_prefixes(output, prefix):
+    if output is not None and compatible_prefixes(output, prefix):
         watched = f"keys starting with {prefix!r}" if prefix else "every key"
         watched += f" and ending with {suffix!r}" if suffix else ""
         checker.add(
@@ -426,7 +348,7 @@ def _check_keys(
             "output prefixes that do not start with one another (prefix='uploads/', "
             "output_prefix='processed/')",
         )
-    if _events_overlap_within(events):
+    if events_overlap_within(events):
         checker.add("events", given.get("events"), "lists an event twice (or within another)")
     if given.get("bucket") is not None and given.get("server_access_logs_bucket") is not None:
         checker.add(
@@ -446,9 +368,9 @@ def _check_keys(
     known = _NOTIFICATIONS.get(bucket, []) if bucket is not None else []
     for other_events, other_prefix, other_suffix, other in known:
         if (
-            _events_overlap(events, other_events)
-            and _compatible_prefixes(prefix, other_prefix)
-            and _compatible_suffixes(suffix, other_suffix)
+            events_overlap(events, other_events)
+            and compatible_prefixes(prefix, other_prefix)
+            and compatible_suffixes(suffix, other_suffix)
         ):
             checker.add(
                 "bucket",
@@ -458,7 +380,3 @@ def _check_keys(
                 "prefixes or suffixes",
             )
             return
-
-
-def _events_overlap_within(events: Sequence[str]) -> bool:
-    return any(_events_overlap([a], [b]) for i, a in enumerate(events) for b in events[i + 1 :])

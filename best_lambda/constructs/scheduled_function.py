@@ -88,8 +88,9 @@ class ScheduledFunction(Construct):
         The time zone cron and at expressions are read in (or pass it in the expression; not
         both, unless equal). Default: UTC.
     time_window : aws_scheduler.TimeWindow
-        A flexible window lets Scheduler start each run any time within it; it must be
-        shorter than the interval between runs. Default: TimeWindow.off().
+        A flexible window lets Scheduler start each run any time within it (1 to 1,440
+        minutes, Scheduler limit); it must be shorter than the interval between runs.
+        Default: TimeWindow.off().
     retry_attempts : int
         How many times Scheduler retries invoking the function (the target's retry policy;
         not the function's own asynchronous retries). Default: 185. Accepts an int from 0 to

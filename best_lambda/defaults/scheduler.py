@@ -44,8 +44,9 @@ SCHEDULED_FUNCTION_PROPS = PropTable(
         Prop(
             "time_window",
             Instance("aws_scheduler.TimeWindow", "TimeWindow.flexible(Duration.minutes(15))"),
-            "A flexible window lets Scheduler start each run any time within it; it must be "
-            "shorter than the interval between runs.",
+            "A flexible window lets Scheduler start each run any time within it (1 to "
+            f"{limits.SCHEDULER_FLEXIBLE_WINDOW_MINUTES[1]:,} minutes, Scheduler limit); it must "
+            "be shorter than the interval between runs.",
             default_doc="TimeWindow.off()",
             reason="Runs start within the scheduled minute. A flexible window spreads the load "
             "of many schedules, at the price of precision: opt in.",

@@ -8,6 +8,7 @@ it every retry: the function's own dead-letter queue keeps it.
 
 from __future__ import annotations
 
+from best_lambda import limits
 from best_lambda.defaults.lambda_ import DLQ_RETENTION_DAYS, TRIGGER_FUNCTION_PROPS
 from best_lambda.props import Instance, Interface, MapOf, Prop, PropTable, Text
 
@@ -61,7 +62,8 @@ TOPIC_SUBSCRIBER_PROPS = PropTable(
             "alarms on its depth >= 1 and the topic's NumberOfNotificationsFailedToRedriveToDlq "
             ">= 1",
             reason="Without a redrive policy SNS discards a message it could not deliver (a "
-            "deleted function, a missing permission, throttling for 23 days), and nothing "
+            "deleted function, a missing permission, throttling through "
+            f"{limits.SNS_LAMBDA_DELIVERY_ATTEMPTS:,} attempts over 23 days), and nothing "
             "records it (seeds/000 step 5). SNS's delivery policy for Lambda is fixed, so this "
             "is the only setting on that hop.",
             source="sns-dead-letter-queues; sns-message-delivery-retries",

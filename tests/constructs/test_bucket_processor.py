@@ -12,7 +12,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_notifications as s3n
 
 from best_lambda import BucketProcessor, HardenedFunction, QueueConsumer, QueueConsumerOptions
-from best_lambda.constructs.bucket_processor import s3_event_name
+from best_lambda.constructs._s3 import s3_event_name
 from best_lambda.testing import normalized, template_of
 from tests.constructs.trigger_helpers import OPTIONS, arn, of_type, one, options, props_of
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from best_lambda import limits
 from best_lambda.rules.model import Finding, Resource, Result, Rule, Severity
 from best_lambda.rules.options import CheckOptions
 from best_lambda.rules.template import TemplateIndex, Unresolved, is_intrinsic
@@ -94,8 +95,8 @@ def check(resource: Resource, index: TemplateIndex, options: CheckOptions) -> Re
     return Result.non_compliant(
         Finding(
             f"The subscription of {function} has no RedrivePolicy with a deadLetterTargetArn: "
-            "messages SNS could not deliver (after its 100,015 attempts over 23 days, or at "
-            "once for a missing permission) are discarded."
+            f"messages SNS could not deliver (after its {limits.SNS_LAMBDA_DELIVERY_ATTEMPTS:,} "
+            "attempts over 23 days, or at once for a missing permission) are discarded."
         )
     )
 
