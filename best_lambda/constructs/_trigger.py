@@ -10,7 +10,11 @@ options of the same name that mean something else (an EventBridge target's
 
 How the trigger invokes the function (:class:`Invocation`) decides which function options
 make sense: a poller or a synchronous caller never invokes asynchronously, so the built
-function gets no asynchronous dead-letter queue and the async options are refused.
+function gets no asynchronous dead-letter queue and the async options are refused. An
+asynchronous trigger refuses the opposite: a function that would discard the events it
+fails on (``dead_letter_queue_enabled=False``, or a function passed in with neither a
+dead-letter queue nor an on-failure destination). What the service could not deliver goes
+to the trigger's own :func:`delivery_dead_letter_queue`.
 
 A trigger is written in two steps, so that nothing is created when any argument is wrong:
 

@@ -242,6 +242,13 @@ class BucketProcessor(Construct):
             access.append((("s3:PutObject",), self._bucket.arn_for_objects(f"{output_prefix}*")))
         role = self._function.role
         if role is None:  # an imported function: its role is not ours to change
+            cdk.Annotations.of(self).add_warning_v2(
+                "best-lambda:objectAccessNotGranted",
+                "The function's role is not known here (an imported function): grant it "
+                f"s3:GetObject on the keys '{read_keys}'"
+                + (f" and s3:PutObject under '{output_prefix}'" if output_prefix else "")
+                + " where its role is defined.",
+            )
             return
         policy = iam.Policy(
             self,

@@ -188,6 +188,22 @@ def test_an_existing_bucket_and_function(stack: cdk.Stack):
     assert dict(processor.alarms) == {}
 
 
+def test_an_imported_function_gets_a_warning_instead_of_grants(stack: cdk.Stack):
+    from aws_cdk import assertions
+    from aws_cdk import aws_lambda as lambda_
+
+    theirs = lambda_.Function.from_function_arn(
+        stack, "Theirs", "arn:aws:lambda:eu-west-1:123456789012:function:theirs"
+    )
+    BucketProcessor(stack, "Thumbs", function=theirs, **THUMBNAILS)
+    template = template_of(stack)
+    assert not [k for k in of_type(template, "AWS::IAM::Policy") if k.startswith("ThumbsObject")]
+    warnings = assertions.Annotations.from_stack(stack).find_warning(
+        "/Test/Thumbs", assertions.Match.string_like_regexp("role is not known here")
+    )
+    assert len(warnings) == 1
+
+
 def test_a_kms_encrypted_bucket_grants_its_key(stack: cdk.Stack):
     key = kms.Key(stack, "Key", enable_key_rotation=True)
     bucket = s3.Bucket(stack, "Secure", encryption_key=key, enforce_ssl=True)
