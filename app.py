@@ -1,22 +1,23 @@
 #!/usr/bin/env python3
 """Receipts: a small, real serverless app built with best-lambda.
 
-* ``OrderPaid`` events on the default EventBridge bus trigger ``RenderReceipt``
-  (asynchronous; failed events land in its dead-letter queue), which stores the receipt in
-  DynamoDB and reads a payment-provider key from Secrets Manager (only the ARN is in its
-  environment). Customers see its receipts, so it deploys through a canary: EventBridge
+* ``OrderPaid`` events on the default EventBridge bus trigger ``RenderReceipt`` through an
+  ``EventRuleHandler`` (asynchronous: events EventBridge could not deliver land in the
+  target's dead-letter queue, events the function failed on in its own), which stores the
+  receipt in DynamoDB and reads a payment-provider key from Secrets Manager (only the ARN is
+  in its environment). Customers see its receipts, so it deploys through a canary: the rule
   invokes its ``live`` alias, CodeDeploy gives a new version 10 % of the events for 5
   minutes and rolls it back if its Errors or Duration alarm fires.
 * The same events also go to the ``TrackRevenue`` queue; a ``QueueConsumer`` adds each order
   to its day's revenue exactly once (partial batch responses, idempotent update).
-* EventBridge Scheduler runs ``DailySummary`` every night; it publishes receipt totals as
-  CloudWatch metrics.
+* EventBridge Scheduler runs ``DailySummary`` every night (a ``ScheduledFunction``); it
+  publishes receipt totals as CloudWatch metrics.
 * Every alarm notifies one KMS-encrypted SNS topic (``AlarmDefaults``, set once).
 
 ``cdk synth`` runs every check: CloudFormation validation (strict, via cdk.json), cdk-nag's
 AwsSolutions and Serverless packs, and best-lambda's own BestLambda pack. The only
 acknowledgements here are for resources this app owns, each with its reason; the ones for
-the functions come with ``HardenedFunction`` and ``QueueConsumer``.
+the functions, queues and triggers come with the best-lambda constructs.
 """
 
 from __future__ import annotations
@@ -25,8 +26,6 @@ from pathlib import Path
 
 import aws_cdk as cdk
 import cdk_nag
-from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as events_targets
@@ -34,19 +33,19 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_scheduler as scheduler
-from aws_cdk import aws_scheduler_targets as scheduler_targets
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from best_lambda import (
     AlarmDefaults,
     BestLambdaChecks,
+    EventRuleHandler,
     HardenedFunction,
     HardenedFunctionOptions,
     QueueConsumer,
     SafeDeployment,
+    ScheduledFunction,
 )
 
 HANDLERS = Path(__file__).parent / "handlers"
@@ -88,40 +87,6 @@ class ReceiptsStack(cdk.Stack):
             )
         )
 
-        # Events EventBridge or Scheduler could not deliver to a function at all.
-        delivery_failures = sqs.Queue(
-            self,
-            "DeliveryFailures",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=cdk.Duration.days(14),
-        )
-        for rule_id, reason in (
-            (
-                "AwsSolutions-SQS3",
-                "This queue is the dead-letter queue of an EventBridge rule "
-                "target and a Scheduler target (cdk-nag#1990: those DLQs are "
-                "not recognised).",
-            ),
-            ("Serverless-SQSRedrivePolicy", "A dead-letter queue needs no dead-letter queue."),
-        ):
-            cdk.Validations.of(delivery_failures).acknowledge(
-                cdk.Acknowledgment(id=rule_id, reason=reason)
-            )
-
-        failures_alarm = cloudwatch.Alarm(
-            self,
-            "DeliveryFailuresAlarm",
-            metric=delivery_failures.metric_approximate_number_of_messages_visible(
-                period=cdk.Duration.minutes(5), statistic="Maximum"
-            ),
-            threshold=1,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            alarm_description="EventBridge or Scheduler could not deliver an event to a function.",
-        )
-        failures_alarm.add_alarm_action(cloudwatch_actions.SnsAction(alarm_topic))
-
         render = HardenedFunction(
             self,
             "RenderReceipt",
@@ -149,37 +114,44 @@ class ReceiptsStack(cdk.Stack):
             max_concurrency=5,
         )
         receipts.grant_read_write_data(revenue.function)
-        events.Rule(
+        # EventBridge -> RenderReceipt: bounded target retries, a target dead-letter queue
+        # for events EventBridge could not deliver, the function's own for events it failed
+        # on, alarms on both; the revenue queue is a second target of the same rule.
+        paid = EventRuleHandler(
             self,
             "OrderPaid",
             event_pattern=events.EventPattern(source=["shop.orders"], detail_type=["OrderPaid"]),
-            targets=[
-                events_targets.LambdaFunction(
-                    render.alias,  # the alias CodeDeploy shifts, never $LATEST
-                    dead_letter_queue=delivery_failures,
-                    retry_attempts=4,
-                    max_event_age=cdk.Duration.hours(2),
-                ),
-                events_targets.SqsQueue(revenue.queue, dead_letter_queue=delivery_failures),
-            ],
+            function=render,
+            retry_attempts=4,
+            max_event_age=cdk.Duration.hours(2),
+        )
+        paid.rule.add_target(
+            events_targets.SqsQueue(revenue.queue, dead_letter_queue=paid.dead_letter_queue)
         )
 
-        summary = HardenedFunction(
+        # EventBridge Scheduler -> DailySummary, through a role that may invoke it alone.
+        nightly = ScheduledFunction(
             self,
             "DailySummary",
-            code=lambda_.Code.from_asset(str(HANDLERS / "daily_summary")),
-            handler="app.handler",
-            timeout=cdk.Duration.minutes(2),
-            memory_size=1024,
-            environment={"RECEIPTS_TABLE_NAME": receipts.table_name},
-            service_name="daily-summary",
-            metrics_namespace="Receipts",
+            schedule=scheduler.ScheduleExpression.cron(minute="15", hour="2"),
+            description="Publish yesterday's receipt totals",
+            function_options=HardenedFunctionOptions(
+                code=lambda_.Code.from_asset(str(HANDLERS / "daily_summary")),
+                handler="app.handler",
+                timeout=cdk.Duration.minutes(2),
+                memory_size=1024,
+                environment={"RECEIPTS_TABLE_NAME": receipts.table_name},
+                service_name="daily-summary",
+                metrics_namespace="Receipts",
+            ),
         )
-        receipts.grant_read_data(summary)
+        receipts.grant_read_data(nightly.function)
+        summary_role = nightly.function.role
+        assert summary_role is not None
         metrics_policy = iam.Policy(
             self,
             "DailySummaryMetrics",
-            roles=[summary.role],
+            roles=[summary_role],
             statements=[
                 iam.PolicyStatement(
                     actions=["cloudwatch:PutMetricData"],
@@ -193,26 +165,6 @@ class ReceiptsStack(cdk.Stack):
                 id="AwsSolutions-IAM5[Resource::*]",
                 reason="cloudwatch:PutMetricData supports no resource-level permissions; the "
                 "statement is limited to the Receipts namespace by condition instead.",
-            )
-        )
-        scheduler.Schedule(
-            self,
-            "Nightly",
-            schedule=scheduler.ScheduleExpression.cron(minute="15", hour="2"),
-            target=scheduler_targets.LambdaInvoke(
-                summary,
-                dead_letter_queue=delivery_failures,
-                retry_attempts=2,
-            ),
-            description="Publish yesterday's receipt totals",
-        )
-        # aws-cdk-lib's grantInvoke adds "<function ARN>:*" (the function's versions and
-        # aliases) to the Scheduler's role: still one function, so acknowledged by name.
-        summary_id = self.get_logical_id(summary.node.default_child)  # type: ignore[arg-type]
-        cdk.Validations.of(self).acknowledge(
-            cdk.Acknowledgment(
-                id=f"AwsSolutions-IAM5[Resource::<{summary_id}.Arn>:*]",
-                reason="Scheduler may invoke any version or alias of DailySummary, nothing else.",
             )
         )
 

@@ -7,6 +7,9 @@ Constructs
     on-failure queue and an IteratorAge alarm.
     :class:`ApiFunction` — a function behind a REST API, an HTTP API or a function URL,
     with a timeout that fits the caller's.
+    :class:`TopicSubscriber`, :class:`EventRuleHandler`, :class:`ScheduledFunction`,
+    :class:`BucketProcessor` — SNS, EventBridge, Scheduler and S3 triggers, each with a
+    safety net on both hops (and, for S3, no way to write where it is triggered).
     :class:`AlarmDefaults` — where the alarms of every construct under a scope go.
     :class:`PythonCode` — a Python project with its requirements, bundled without Docker.
     :class:`SafeDeployment` — ``HardenedFunction(deployment=...)``: an alias and a CodeDeploy
@@ -42,10 +45,14 @@ if TYPE_CHECKING:
     from best_lambda.checks.nag_pack import BestLambdaChecks
     from best_lambda.constructs.alarms import AlarmDefaults
     from best_lambda.constructs.api_function import ApiFunction
+    from best_lambda.constructs.bucket_processor import BucketProcessor
     from best_lambda.constructs.deployment import SafeDeployment
+    from best_lambda.constructs.event_rule_handler import EventRuleHandler
     from best_lambda.constructs.hardened_function import HardenedFunction, HardenedFunctionOptions
-    from best_lambda.constructs.queue_consumer import QueueConsumer
+    from best_lambda.constructs.queue_consumer import QueueConsumer, QueueConsumerOptions
+    from best_lambda.constructs.scheduled_function import ScheduledFunction
     from best_lambda.constructs.stream_consumer import StreamConsumer
+    from best_lambda.constructs.topic_subscriber import TopicSubscriber
 
 __version__ = "0.1.0"
 
@@ -53,14 +60,19 @@ __all__ = [
     "AlarmDefaults",
     "ApiFunction",
     "BestLambdaChecks",
+    "BucketProcessor",
+    "EventRuleHandler",
     "HardenedFunction",
     "HardenedFunctionOptions",
     "InvalidPropsError",
     "Problem",
     "PythonCode",
     "QueueConsumer",
+    "QueueConsumerOptions",
     "SafeDeployment",
+    "ScheduledFunction",
     "StreamConsumer",
+    "TopicSubscriber",
     "__version__",
 ]
 
@@ -68,12 +80,17 @@ _LAZY = {
     "AlarmDefaults": "best_lambda.constructs.alarms",
     "ApiFunction": "best_lambda.constructs.api_function",
     "BestLambdaChecks": "best_lambda.checks.nag_pack",
+    "BucketProcessor": "best_lambda.constructs.bucket_processor",
+    "EventRuleHandler": "best_lambda.constructs.event_rule_handler",
     "HardenedFunction": "best_lambda.constructs.hardened_function",
     "HardenedFunctionOptions": "best_lambda.constructs.hardened_function",
     "PythonCode": "best_lambda.bundling._code",
     "QueueConsumer": "best_lambda.constructs.queue_consumer",
-    "StreamConsumer": "best_lambda.constructs.stream_consumer",
+    "QueueConsumerOptions": "best_lambda.constructs.queue_consumer",
     "SafeDeployment": "best_lambda.constructs.deployment",
+    "ScheduledFunction": "best_lambda.constructs.scheduled_function",
+    "StreamConsumer": "best_lambda.constructs.stream_consumer",
+    "TopicSubscriber": "best_lambda.constructs.topic_subscriber",
 }
 
 

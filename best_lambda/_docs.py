@@ -108,7 +108,11 @@ _SCOPE = "    scope, construct_id\n        As for any construct."
 def _docstrings() -> dict[str, tuple[PropTable, str, str]]:
     from best_lambda.defaults.apigateway import API_FUNCTION_PROPS
     from best_lambda.defaults.codedeploy import SAFE_DEPLOYMENT_PROPS
+    from best_lambda.defaults.events import EVENT_RULE_HANDLER_PROPS
     from best_lambda.defaults.lambda_ import FUNCTION_PROPS
+    from best_lambda.defaults.s3 import BUCKET_PROCESSOR_PROPS
+    from best_lambda.defaults.scheduler import SCHEDULED_FUNCTION_PROPS
+    from best_lambda.defaults.sns import TOPIC_SUBSCRIBER_PROPS
     from best_lambda.defaults.sqs import QUEUE_CONSUMER_PROPS
     from best_lambda.defaults.streams import STREAM_CONSUMER_PROPS
 
@@ -118,6 +122,10 @@ def _docstrings() -> dict[str, tuple[PropTable, str, str]]:
         "best_lambda/constructs/stream_consumer.py": (STREAM_CONSUMER_PROPS, _SCOPE, ""),
         "best_lambda/constructs/api_function.py": (API_FUNCTION_PROPS, _SCOPE, ""),
         "best_lambda/constructs/deployment.py": (SAFE_DEPLOYMENT_PROPS, "", ""),
+        "best_lambda/constructs/topic_subscriber.py": (TOPIC_SUBSCRIBER_PROPS, _SCOPE, ""),
+        "best_lambda/constructs/event_rule_handler.py": (EVENT_RULE_HANDLER_PROPS, _SCOPE, ""),
+        "best_lambda/constructs/scheduled_function.py": (SCHEDULED_FUNCTION_PROPS, _SCOPE, ""),
+        "best_lambda/constructs/bucket_processor.py": (BUCKET_PROCESSOR_PROPS, _SCOPE, ""),
     }
 
 
@@ -128,6 +136,10 @@ DOCSTRINGS = (
     "best_lambda/constructs/stream_consumer.py",
     "best_lambda/constructs/api_function.py",
     "best_lambda/constructs/deployment.py",
+    "best_lambda/constructs/topic_subscriber.py",
+    "best_lambda/constructs/event_rule_handler.py",
+    "best_lambda/constructs/scheduled_function.py",
+    "best_lambda/constructs/bucket_processor.py",
 )
 
 

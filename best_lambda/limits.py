@@ -17,6 +17,8 @@ __all__ = [
     "DYNAMODB_STREAM_RETENTION_SECONDS",
     "ENVIRONMENT_MAX_BYTES",
     "EPHEMERAL_STORAGE_MB",
+    "EVENTBRIDGE_MAX_EVENT_AGE_SECONDS",
+    "EVENTBRIDGE_MAX_RETRY_ATTEMPTS",
     "FUNCTION_URL_MAX_RESPONSE_SECONDS",
     "HTTP_API_MAX_INTEGRATION_TIMEOUT_SECONDS",
     "KINESIS_DEFAULT_RETENTION_HOURS",
@@ -30,8 +32,14 @@ __all__ = [
     "PYTHON_RUNTIME_GLIBC",
     "PYTHON_RUNTIME_SDK_PACKAGES",
     "RESERVED_ENVIRONMENT_KEYS",
+    "SCHEDULER_FLEXIBLE_WINDOW_MINUTES",
+    "SCHEDULER_MAX_EVENT_AGE_SECONDS",
+    "SCHEDULER_MAX_RETRY_ATTEMPTS",
+    "SCHEDULE_CRON_FIELDS",
+    "SCHEDULE_RATE_UNITS",
     "SNAPSTART_MAX_EPHEMERAL_STORAGE_MB",
     "SNAPSTART_MIN_RUNTIME_VERSIONS",
+    "SNS_LAMBDA_DELIVERY_ATTEMPTS",
     "SQS_BATCHING_WINDOW_MAX_SECONDS",
     "SQS_BATCH_SIZE_FIFO_MAX",
     "SQS_BATCH_SIZE_MAX",
@@ -215,3 +223,48 @@ HTTP_API_MAX_INTEGRATION_TIMEOUT_SECONDS = 30
 #: A function URL waits for the function as long as its timeout: no limit of its own below
 #: Lambda's 900 s (lambda/latest/dg/urls-invocation.html).
 FUNCTION_URL_MAX_RESPONSE_SECONDS = 900
+
+# --- EventBridge rule targets (eventbridge/latest/APIReference/API_RetryPolicy.html) -------
+#: RetryPolicy.MaximumRetryAttempts: 0 to 185 (also EventBridge's default: 185).
+EVENTBRIDGE_MAX_RETRY_ATTEMPTS = (0, 185)
+#: RetryPolicy.MaximumEventAgeInSeconds: 60 s to 24 hours (also the default: 24 hours).
+EVENTBRIDGE_MAX_EVENT_AGE_SECONDS = (60, 86_400)
+
+# --- EventBridge Scheduler (scheduler/latest/APIReference/API_RetryPolicy.html,
+# API_FlexibleTimeWindow.html, UserGuide/schedule-types.html) ------------------------------
+#: Target RetryPolicy.MaximumRetryAttempts: 0 to 185.
+SCHEDULER_MAX_RETRY_ATTEMPTS = (0, 185)
+#: Target RetryPolicy.MaximumEventAgeInSeconds: 60 s to 24 hours.
+SCHEDULER_MAX_EVENT_AGE_SECONDS = (60, 86_400)
+#: FlexibleTimeWindow.MaximumWindowInMinutes: 1 to 1,440.
+SCHEDULER_FLEXIBLE_WINDOW_MINUTES = (1, 1_440)
+#: ``rate(value unit)``: a positive integer and one of these units (seconds per unit).
+SCHEDULE_RATE_UNITS: dict[str, int] = {
+    "minute": 60,
+    "minutes": 60,
+    "hour": 3_600,
+    "hours": 3_600,
+    "day": 86_400,
+    "days": 86_400,
+}
+#: ``cron(minutes hours day-of-month month day-of-week year)``: six fields, in order, with
+#: their value ranges and the wildcards each accepts. Exactly one of day-of-month and
+#: day-of-week must be ``?``. Month and day-of-week also take names (JAN-DEC, SUN-SAT).
+SCHEDULE_CRON_FIELDS: tuple[tuple[str, int, int, str], ...] = (
+    ("minutes", 0, 59, ",-*/"),
+    ("hours", 0, 23, ",-*/"),
+    ("day-of-month", 1, 31, ",-*?/LW"),
+    ("month", 1, 12, ",-*/"),
+    ("day-of-week", 1, 7, ",-*?L#"),
+    ("year", 1970, 2199, ",-*/"),
+)
+
+# --- SNS (sns/latest/dg/sns-message-delivery-retries.html, fifo-message-delivery.html) ------
+#: SNS's fixed delivery policy for Lambda endpoints: 100,015 attempts over 23 days, then
+#: the subscription's dead-letter queue (or the message is discarded). Not configurable.
+#: FIFO topics deliver only to SQS queues, never to Lambda functions.
+SNS_LAMBDA_DELIVERY_ATTEMPTS = 100_015
+
+# --- S3 event notifications (AmazonS3/latest/userguide/notification-how-to-event-types-and-
+# destinations.html): SQS FIFO queues are not supported as destinations; two notification
+# configurations of one bucket may not share an event type on overlapping keys. -----------

@@ -1,6 +1,6 @@
 """Tools nobody here wrote judge our output: cdk-nag 3 (AwsSolutions, Serverless) and cfn-lint.
 
-Covers HardenedFunction and the trigger constructs in their main configurations, app.py
+Covers HardenedFunction and every trigger construct in their main configurations, app.py
 and every example. Any
 acknowledgement needed is applied by the construct (or, for resources an app owns itself,
 by that app, with a reason); these tests see only unacknowledged findings.
@@ -27,9 +27,12 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_events as events
 from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
@@ -38,11 +41,16 @@ from cfnlint.api import ManualArgs, lint
 
 from best_lambda import (
     ApiFunction,
+    BucketProcessor,
+    EventRuleHandler,
     HardenedFunction,
     HardenedFunctionOptions,
     QueueConsumer,
+    QueueConsumerOptions,
     SafeDeployment,
+    ScheduledFunction,
     StreamConsumer,
+    TopicSubscriber,
 )
 from best_lambda.testing import ALL_PACKS, assert_compliant, findings_of, validation_findings
 from tests.conftest import ROOT, make_app
@@ -371,6 +379,100 @@ def _consumer_deploying(stack: cdk.Stack) -> None:
     )
 
 
+def _subscriber(stack: cdk.Stack) -> None:
+    TopicSubscriber(stack, "Subscriber", function_options=OPTIONS)
+
+
+def _subscriber_filtered(stack: cdk.Stack) -> None:
+    fn = HardenedFunction(stack, "Fn", code=CODE, handler="index.handler")
+    TopicSubscriber(
+        stack,
+        "Subscriber",
+        function=fn,
+        topic=sns.Topic.from_topic_arn(stack, "Orders", "arn:aws:sns:eu-west-1:123456789012:o"),
+        filter_policy={"kind": sns.SubscriptionFilter.string_filter(allowlist=["order"])},
+    )
+
+
+def _rule_handler(stack: cdk.Stack) -> None:
+    EventRuleHandler(
+        stack,
+        "Handler",
+        event_pattern=events.EventPattern(source=["shop.orders"]),
+        function_options=OPTIONS,
+    )
+
+
+def _rule_handler_custom_bus(stack: cdk.Stack) -> None:
+    EventRuleHandler(
+        stack,
+        "Handler",
+        event_pattern=events.EventPattern(source=["shop.orders"], detail_type=["OrderPaid"]),
+        event_bus=events.EventBus(stack, "Orders"),
+        retry_attempts=10,
+        max_event_age=cdk.Duration.hours(1),
+        function_options=OPTIONS,
+    )
+
+
+def _scheduled(stack: cdk.Stack) -> None:
+    ScheduledFunction(
+        stack,
+        "Job",
+        schedule=scheduler.ScheduleExpression.rate(cdk.Duration.minutes(15)),
+        function_options=OPTIONS,
+    )
+
+
+def _scheduled_tuned(stack: cdk.Stack) -> None:
+    ScheduledFunction(
+        stack,
+        "Job",
+        schedule=scheduler.ScheduleExpression.cron(minute="0", hour="7", week_day="MON-FRI"),
+        time_zone=cdk.TimeZone.EUROPE_LONDON,
+        time_window=scheduler.TimeWindow.flexible(cdk.Duration.minutes(30)),
+        schedule_group=scheduler.ScheduleGroup(stack, "Reports"),
+        input=scheduler.ScheduleTargetInput.from_object({"report": "daily"}),
+        function_options=HardenedFunctionOptions(**OPTIONS, timeout=cdk.Duration.minutes(5)),
+    )
+
+
+def _processor(stack: cdk.Stack) -> None:
+    BucketProcessor(
+        stack,
+        "Thumbs",
+        prefix="uploads/",
+        suffix=".jpg",
+        output_prefix="thumbs/",
+        function_options=OPTIONS,
+    )
+
+
+def _processor_through_queue(stack: cdk.Stack) -> None:
+    BucketProcessor(
+        stack,
+        "Thumbs",
+        prefix="uploads/",
+        through_queue=True,
+        queue_options=QueueConsumerOptions(
+            batch_size=20, max_batching_window=cdk.Duration.seconds(2)
+        ),
+        function_options=OPTIONS,
+    )
+
+
+def _processor_existing_bucket(stack: cdk.Stack) -> None:
+    BucketProcessor(
+        stack,
+        "Thumbs",
+        bucket=s3.Bucket.from_bucket_name(stack, "Uploads", "team-uploads"),
+        events=[s3.EventType.OBJECT_CREATED_PUT, s3.EventType.OBJECT_REMOVED],
+        prefix="in/",
+        output_prefix="out/",
+        function_options=OPTIONS,
+    )
+
+
 CONFIGURATIONS: dict[str, Callable[[cdk.Stack], None]] = {
     "function-defaults": _defaults,
     "function-tuned": _tuned,
@@ -381,6 +483,15 @@ CONFIGURATIONS: dict[str, Callable[[cdk.Stack], None]] = {
     "consumer-tuned": _consumer_tuned,
     "consumer-fifo": _consumer_fifo,
     "consumer-adopting": _consumer_adopting,
+    "subscriber-defaults": _subscriber,
+    "subscriber-filtered": _subscriber_filtered,
+    "rule-handler-defaults": _rule_handler,
+    "rule-handler-custom-bus": _rule_handler_custom_bus,
+    "scheduled-defaults": _scheduled,
+    "scheduled-tuned": _scheduled_tuned,
+    "processor-defaults": _processor,
+    "processor-through-queue": _processor_through_queue,
+    "processor-existing-bucket": _processor_existing_bucket,
     "consumer-deployment": _consumer_deploying,
     "function-deployment": _deploying,
     "function-deployment-tuned": _deploying_tuned,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import aws_cdk as cdk
@@ -10,7 +11,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct, IConstruct
 
-__all__ = ["ACK_REASONS", "acknowledge", "harden_queue", "secure_queue"]
+__all__ = ["ACK_REASONS", "acknowledge", "harden_queue", "nag_resource", "secure_queue"]
 
 #: Why each cdk-nag finding our constructs acknowledge is a false positive or unavoidable,
 #: by rule ID (or by cause, for a rule acknowledged for several). Applied by the constructs
@@ -30,6 +31,19 @@ ACK_REASONS: dict[str, str] = {
         "This queue is itself a dead-letter queue: the end of the line for failed messages. A "
         "redrive policy on it would only move them to yet another queue."
     ),
+    "AwsSolutions-S1": (
+        "This bucket holds the server access logs of the construct's bucket. Logging the log "
+        "bucket's own access would need yet another log bucket (or log its own log writes)."
+    ),
+    "BestLambda-CdkFrameworkFunction": (
+        "aws-cdk-lib's own bucket-notifications handler (one per stack), which configures S3 "
+        "notifications at deployment; aws-cdk-lib does not let us configure it."
+    ),
+    "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+    "AWSLambdaBasicExecutionRole]": (
+        "The role of aws-cdk-lib's own bucket-notifications handler, which aws-cdk-lib creates "
+        "with the AWS managed basic execution policy and does not let us configure."
+    ),
     "Serverless-LambdaEventSourceMappingDestination": (
         "An SQS event source mapping cannot have an on-failure destination (Lambda supports "
         "them only for Kinesis, DynamoDB Streams and Kafka); failed messages go to the source "
@@ -48,9 +62,10 @@ ACK_REASONS: dict[str, str] = {
         "checks its deprecation date at every synth."
     ),
     "AwsSolutions-SQS3": (
-        "This queue is itself a failure destination (an event source mapping's on-failure "
-        "destination, or a dead-letter queue that no redrive policy names): the end of the "
-        "line for failed events, not a source queue that needs a dead-letter queue of its own."
+        "This queue is itself where failed events end: the dead-letter queue of an SNS "
+        "subscription, an EventBridge rule target or a Scheduler target, or an event source "
+        "mapping's on-failure destination. cdk-nag recognises only the dead-letter queues of "
+        "queues and functions (cdk-nag#1990); BestLambda-DlqAlarm checks that it is watched."
     ),
     "dynamodb:ListStreams": (
         "dynamodb:ListStreams supports no resource-level permissions (AWS Service Authorization "
@@ -133,3 +148,18 @@ def harden_queue(queue: sqs.IQueue) -> None:
             conditions={"Bool": {"aws:SecureTransport": "false"}},
         )
     )
+
+
+def nag_resource(value: Any) -> str:
+    """A resolved ARN as cdk-nag names it in granular IDs (``<Bucket.Arn>/in/*``)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping) and len(value) == 1:
+        ((key, arg),) = value.items()
+        if key == "Ref":
+            return f"<{arg}>"
+        if key == "Fn::GetAtt" and isinstance(arg, list):
+            return "<" + ".".join(map(str, arg)) + ">"
+        if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
+            return str(arg[0]).join(nag_resource(part) for part in arg[1])
+    return str(value)

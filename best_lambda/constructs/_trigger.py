@@ -10,7 +10,11 @@ options of the same name that mean something else (an EventBridge target's
 
 How the trigger invokes the function (:class:`Invocation`) decides which function options
 make sense: a poller or a synchronous caller never invokes asynchronously, so the built
-function gets no asynchronous dead-letter queue and the async options are refused.
+function gets no asynchronous dead-letter queue and the async options are refused. An
+asynchronous trigger refuses the opposite: a function that would discard the events it
+fails on (``dead_letter_queue_enabled=False``, or a function passed in with neither a
+dead-letter queue nor an on-failure destination). What the service could not deliver goes
+to the trigger's own :func:`delivery_dead_letter_queue`.
 
 A trigger is written in two steps, so that nothing is created when any argument is wrong:
 
@@ -53,6 +57,7 @@ __all__ = [
     "TargetFunction",
     "TriggerAlarms",
     "check_trigger_props",
+    "delivery_dead_letter_queue",
     "depth_alarm_metric",
     "failure_queue",
     "invocable",
@@ -131,6 +136,15 @@ class TargetFunction:
                     f"expected aws_lambda.IFunction, got {type(function).__name__}",
                 )
                 return cls(invocation, None, {}, None)
+            if invocation is Invocation.ASYNCHRONOUS and _keeps_failed_events(function) is False:
+                checker.add(
+                    "function",
+                    function,
+                    "has no dead-letter queue and no on-failure destination, but this trigger "
+                    "invokes it asynchronously: events it still fails on after Lambda's retries "
+                    "would be discarded (BestLambda-AsyncFailureHandling). Build it without "
+                    "dead_letter_queue_enabled=False, or pass on_failure=",
+                )
             return cls(invocation, function, {}, _known_timeout(function))
         if not isinstance(function_options, Mapping):
             checker.add(
@@ -153,6 +167,13 @@ class TargetFunction:
                     why = f"does not apply: {_NOT_ASYNC[invocation]}{hint}"
                     sub.add(key, options.pop(key), why)
             options["dead_letter_queue_enabled"] = False
+        elif options.get("dead_letter_queue_enabled") is False:
+            sub.add(
+                "dead_letter_queue_enabled",
+                options.pop("dead_letter_queue_enabled"),
+                "this trigger invokes the function asynchronously: without a dead-letter queue "
+                "(or on_failure=) the events it fails on are discarded after Lambda's retries",
+            )
         if options.get("powertools_environment") is not False:
             # The built function's own ID is "Handler"/"Function" in every trigger: name the
             # service after the trigger instead (POWERTOOLS_SERVICE_NAME).
@@ -175,7 +196,11 @@ class TargetFunction:
         return self.options.get("create_alarms") is not False
 
     def build(self, scope: Construct, construct_id: str = "Function") -> lambda_.IFunction:
-        """The given function, or a :class:`HardenedFunction` built in ``scope``."""
+        """The given function, or a :class:`HardenedFunction` built in ``scope``.
+
+        A built function's Powertools service name defaults to the trigger's ID (set in
+        :meth:`check`), not to its own child ID, which is the same in every trigger.
+        """
         if self.given is not None:
             return self.given
         return HardenedFunction(scope, construct_id, **self.options)
@@ -226,6 +251,24 @@ def check_trigger_props(
     return checker.check_table(table, given, unknown=rest)
 
 
+def _keeps_failed_events(function: lambda_.IFunction) -> bool | None:
+    """Whether a function of this app keeps failed asynchronous events (``None``: unknown).
+
+    A dead-letter queue or topic, or an ``EventInvokeConfig`` with an on-failure
+    destination (what ``on_failure=`` creates), counts; an imported function is unknown.
+    """
+    if not isinstance(function, lambda_.Function):
+        return None
+    if function.dead_letter_queue is not None or function.dead_letter_topic is not None:
+        return True
+    config = function.node.try_find_child("EventInvokeConfig")
+    cfn = config.node.default_child if config is not None else None
+    if not isinstance(cfn, lambda_.CfnEventInvokeConfig):
+        return False
+    destinations = cfn.destination_config
+    return destinations is not None and getattr(destinations, "on_failure", None) is not None
+
+
 def _known_timeout(function: lambda_.IFunction) -> int | None:
     """The timeout of a function built in this app (or of an alias of one); else ``None``."""
     if isinstance(function, lambda_.Alias):  # e.g. fn.alias, passed as function=
@@ -243,16 +286,18 @@ class TriggerAlarms:
         self._owner = owner
         self._topic = topic
         self._actions: tuple[cloudwatch.IAlarmAction, ...] | None = None
-        own = getattr(function, "alarms", None) if function.node.scope is owner else None
+        built_here = function.node.scope is owner
+        own = getattr(function, "alarms", None) if built_here else None
         self.alarms: dict[str, cloudwatch.Alarm] = dict(own or {})
+        #: A function built here already warned if nothing receives its alarms.
+        self._warn = not built_here
 
     def add(
         self, name: str, metric: cloudwatch.IMetric, threshold: float, description: str
     ) -> cloudwatch.Alarm:
         """Alarm when ``metric >= threshold`` in one period, notifying the resolved actions."""
         if self._actions is None:
-            # The built function already warned if nothing receives the alarms.
-            self._actions = alarm_actions(self._owner, self._topic, warn=False)
+            self._actions = alarm_actions(self._owner, self._topic, warn=self._warn)
         created = alarm(
             self._owner,
             f"{name}Alarm",
@@ -290,6 +335,23 @@ def failure_queue(
     for rule_id in acknowledgements:
         acknowledge(queue, rule_id)
     return queue
+
+
+def delivery_dead_letter_queue(scope: Construct, given: sqs.IQueue | None) -> sqs.IQueue:
+    """The dead-letter queue of a subscription or target: ``given``, or a new one.
+
+    For what the service could not deliver to the function (the function's own failures go
+    to the function's dead-letter queue). A new queue is a :func:`failure_queue` at
+    ``<scope>/DeadLetterQueue``, acknowledged for the cdk-nag findings a DLQ of a DLQ and
+    cdk-nag#1990 raise.
+    """
+    if given is not None:
+        return given
+    return failure_queue(
+        scope,
+        "DeadLetterQueue",
+        acknowledgements=("Serverless-SQSRedrivePolicy", "AwsSolutions-SQS3"),
+    )
 
 
 def depth_alarm_metric(queue: sqs.IQueue) -> cloudwatch.IMetric:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Never
+from typing import Any, Never, TypedDict
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -32,7 +32,35 @@ from best_lambda.defaults import lambda_ as lambda_defaults
 from best_lambda.defaults import sqs as defaults
 from best_lambda.defaults.sqs import QUEUE_CONSUMER_PROPS, QUEUE_OPTIONS
 
-__all__ = ["QueueConsumer", "required_visibility_timeout"]
+__all__ = [
+    "QueueConsumer",
+    "QueueConsumerOptions",
+    "check_queue_consumer",
+    "required_visibility_timeout",
+]
+
+
+class QueueConsumerOptions(TypedDict, total=False):
+    """The queue-side keyword arguments of :class:`QueueConsumer`, for constructs that build one.
+
+    ``tests/constructs/test_declarations.py`` keeps it equal to
+    :data:`best_lambda.defaults.sqs.QUEUE_CONSUMER_PROPS` minus ``function`` and
+    ``function_options`` (the building construct passes those).
+    """
+
+    queue: sqs.IQueue
+    fifo: bool
+    content_based_deduplication: bool
+    batch_size: int
+    max_batching_window: cdk.Duration
+    max_concurrency: int
+    max_receive_count: int
+    visibility_timeout: cdk.Duration
+    retention_period: cdk.Duration
+    encryption_key: kms.IKey
+    report_batch_item_failures: bool
+    filters: Sequence[Mapping[str, Any]]
+    message_age_sla: cdk.Duration
 
 
 def required_visibility_timeout(function_timeout_s: int, batching_window_s: int) -> int:
@@ -173,17 +201,7 @@ class QueueConsumer(Construct):
     ) -> None:
         given = {k: v for k, v in locals().items() if k in QUEUE_CONSUMER_PROPS}
         checker = PropsChecker(type(self).__name__, str(construct_id))
-        values = check_trigger_props(checker, QUEUE_CONSUMER_PROPS, given, unknown)
-        target = TargetFunction.check(
-            checker,
-            scope,
-            construct_id,
-            Invocation.POLL,
-            function=function,
-            function_options=function_options,
-        )
-        reserved = (function_options or {}).get("reserved_concurrent_executions")
-        plan = _plan(checker, target.timeout_s, reserved, values, given)
+        values, target, plan = check_queue_consumer(checker, scope, construct_id, given, unknown)
         checker.raise_if_any()
         super().__init__(scope, construct_id)
 
@@ -291,6 +309,34 @@ class QueueConsumer(Construct):
                 f"messages failed {plan.max_receive_count} deliveries and wait in the "
                 "dead-letter queue.",
             )
+
+
+def check_queue_consumer(
+    checker: PropsChecker,
+    scope: Construct,
+    construct_id: str,
+    given: Mapping[str, Any],
+    unknown: Mapping[str, Any],
+) -> tuple[dict[str, Any], TargetFunction, _Plan]:
+    """Validate QueueConsumer keyword arguments into ``checker`` without raising.
+
+    For constructs that build a QueueConsumer (``BucketProcessor(through_queue=True)``) and
+    want one error for all their problems. The result is meaningful only when ``checker``
+    recorded no problem.
+    """
+    values = check_trigger_props(checker, QUEUE_CONSUMER_PROPS, given, unknown)
+    function_options = given.get("function_options")
+    target = TargetFunction.check(
+        checker,
+        scope,
+        construct_id,
+        Invocation.POLL,
+        function=given.get("function"),
+        function_options=function_options,
+    )
+    options = function_options if isinstance(function_options, Mapping) else {}
+    reserved = options.get("reserved_concurrent_executions")
+    return values, target, _plan(checker, target.timeout_s, reserved, values, given)
 
 
 def _plan(

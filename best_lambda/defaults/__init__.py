@@ -42,12 +42,26 @@ class Default:
 
 def all_tables() -> tuple[PropTable, ...]:
     """Every construct's declared props, in README order (each construct's own props only)."""
-    from best_lambda.defaults import apigateway, codedeploy, lambda_, sqs, streams
+    from best_lambda.defaults import (
+        apigateway,
+        codedeploy,
+        events,
+        lambda_,
+        s3,
+        scheduler,
+        sns,
+        sqs,
+        streams,
+    )
 
     return (
         lambda_.FUNCTION_PROPS,
         codedeploy.SAFE_DEPLOYMENT_PROPS,
         sqs.QUEUE_CONSUMER_PROPS,
+        sns.TOPIC_SUBSCRIBER_PROPS,
+        events.EVENT_RULE_HANDLER_PROPS,
+        scheduler.SCHEDULED_FUNCTION_PROPS,
+        s3.BUCKET_PROCESSOR_PROPS,
         streams.STREAM_CONSUMER_PROPS,
         apigateway.API_FUNCTION_PROPS,
     )

@@ -11,6 +11,7 @@ import re
 
 from best_lambda.rules.apigateway import api_timeout
 from best_lambda.rules.cloudwatch import dlq_alarm, error_alarm, iterator_age_alarm
+from best_lambda.rules.events import target_dlq
 from best_lambda.rules.iam import no_admin_policies, no_wildcard_permissions, shared_role
 from best_lambda.rules.lambda_ import (
     arm64,
@@ -30,6 +31,7 @@ from best_lambda.rules.lambda_ import (
 )
 from best_lambda.rules.logs import log_retention
 from best_lambda.rules.model import Rule
+from best_lambda.rules.sns import subscription_dlq
 from best_lambda.rules.sqs import sqs_partial_batch, sqs_redrive, sqs_visibility_timeout
 from best_lambda.rules.streams import stream_failure_handling
 
@@ -47,6 +49,8 @@ ALL_RULES: tuple[Rule, ...] = (
     cold_start_config.RULE,
     # Invocation and failure handling
     async_failure_handling.RULE,
+    subscription_dlq.RULE,
+    target_dlq.RULE,
     # Security
     no_secrets_in_env.RULE,
     no_wildcard_permissions.RULE,

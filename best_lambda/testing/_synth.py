@@ -38,7 +38,10 @@ def synthesize(app: cdk.App) -> None:
     try:
         app.synth(force=True)
     except RuntimeError as error:
-        if "ValidationFailed" not in str(error):
+        # Constructs' own validations (node.add_validation) fail before any template is
+        # written ("ValidationFailedWithErrors: ..."): those are errors here too.
+        message = str(error)
+        if "ValidationFailed" not in message or "ValidationFailedWithErrors" in message:
             raise
 
 

@@ -16,17 +16,37 @@ from aws_cdk import aws_lambda as lambda_
 
 from best_lambda import (
     ApiFunction,
+    BucketProcessor,
+    EventRuleHandler,
     HardenedFunction,
     HardenedFunctionOptions,
     QueueConsumer,
+    QueueConsumerOptions,
+    ScheduledFunction,
     StreamConsumer,
+    TopicSubscriber,
 )
 from best_lambda.defaults import all_tables
 from best_lambda.defaults.apigateway import API_FUNCTION_PROPS
-from best_lambda.defaults.lambda_ import FUNCTION_PROPS
+from best_lambda.defaults.events import EVENT_RULE_HANDLER_PROPS
+from best_lambda.defaults.lambda_ import FUNCTION_PROPS, TRIGGER_FUNCTION_PROPS
+from best_lambda.defaults.s3 import BUCKET_PROCESSOR_PROPS
+from best_lambda.defaults.scheduler import SCHEDULED_FUNCTION_PROPS
+from best_lambda.defaults.sns import TOPIC_SUBSCRIBER_PROPS
 from best_lambda.defaults.sqs import QUEUE_CONSUMER_PROPS
 from best_lambda.defaults.streams import STREAM_CONSUMER_PROPS
-from best_lambda.props import Enum, Integer, Prop, Seconds
+from best_lambda.props import Enum, Integer, Prop, PropTable, Seconds
+
+#: Every trigger construct and its declaration.
+TRIGGERS: list[tuple[type, PropTable]] = [
+    (QueueConsumer, QUEUE_CONSUMER_PROPS),
+    (TopicSubscriber, TOPIC_SUBSCRIBER_PROPS),
+    (EventRuleHandler, EVENT_RULE_HANDLER_PROPS),
+    (ScheduledFunction, SCHEDULED_FUNCTION_PROPS),
+    (BucketProcessor, BUCKET_PROCESSOR_PROPS),
+    (StreamConsumer, STREAM_CONSUMER_PROPS),
+    (ApiFunction, API_FUNCTION_PROPS),
+]
 
 
 def keyword_parameters(cls: type) -> list[str]:
@@ -43,7 +63,7 @@ def test_hardened_function_signature_is_its_declaration():
 
 def test_every_signature_default_is_none():
     """None means "not given", as in aws-cdk-lib; the real default is in the declaration."""
-    for cls in (HardenedFunction, QueueConsumer, StreamConsumer, ApiFunction):
+    for cls in (HardenedFunction, *(cls for cls, _ in TRIGGERS)):
         for p in inspect.signature(cls.__init__).parameters.values():  # type: ignore[misc]
             if p.kind is p.KEYWORD_ONLY and p.name not in ("code", "handler"):
                 assert p.default is None, f"{cls.__name__}.{p.name}"
@@ -80,6 +100,36 @@ def test_stream_consumer_takes_the_event_source_props_aws_cdk_lib_names():
         "iterator_age_sla",
     }
     assert ours - theirs == set()
+
+
+def test_topic_subscriber_signature_is_its_declaration():
+    assert keyword_parameters(TopicSubscriber) == list(TOPIC_SUBSCRIBER_PROPS.names)
+
+
+def test_event_rule_handler_signature_is_its_declaration():
+    assert keyword_parameters(EventRuleHandler) == list(EVENT_RULE_HANDLER_PROPS.names)
+
+
+def test_scheduled_function_signature_is_its_declaration():
+    assert keyword_parameters(ScheduledFunction) == list(SCHEDULED_FUNCTION_PROPS.names)
+
+
+def test_bucket_processor_signature_is_its_declaration():
+    assert keyword_parameters(BucketProcessor) == list(BUCKET_PROCESSOR_PROPS.names)
+
+
+@pytest.mark.parametrize(("cls", "table"), TRIGGERS, ids=lambda v: getattr(v, "__name__", ""))
+def test_every_trigger_starts_with_the_function_props(cls: type, table: PropTable):
+    """function XOR function_options, first, in every trigger (design-notes §3)."""
+    assert table.props[: len(TRIGGER_FUNCTION_PROPS)] == TRIGGER_FUNCTION_PROPS
+
+
+def test_queue_consumer_options_type_is_the_declaration():
+    """What BucketProcessor(queue_options=...) accepts: QueueConsumer's own queue props."""
+    queue_props = [
+        n for n in QUEUE_CONSUMER_PROPS.names if n not in ("function", "function_options")
+    ]
+    assert list(QueueConsumerOptions.__annotations__) == queue_props
 
 
 def test_every_aws_lambda_function_prop_is_declared_or_refused():

@@ -224,6 +224,19 @@ EVERY_RULE: dict[str, Any] = {
                 "TopicArn": {"Ref": "Topic"},
             },
         },
+        "Nightly": {
+            "Type": "AWS::Events::Rule",
+            "Properties": {
+                "ScheduleExpression": "rate(1 day)",
+                "Targets": [
+                    {
+                        "Id": "Worker",
+                        "Arn": _getatt("Worker"),
+                        "DeadLetterConfig": {"Arn": _getatt("Dlq")},
+                    }
+                ],
+            },
+        },
         "TopicInvoke": {
             "Type": "AWS::Lambda::Permission",
             "Properties": {

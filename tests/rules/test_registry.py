@@ -23,6 +23,8 @@ EXPECTED = {
     "BestLambda-JsonLogs": Severity.WARNING,
     "BestLambda-ColdStartConfig": Severity.ERROR,
     "BestLambda-AsyncFailureHandling": Severity.ERROR,
+    "BestLambda-SnsSubscriptionDlq": Severity.ERROR,
+    "BestLambda-EventTargetDlq": Severity.ERROR,
     "BestLambda-NoSecretsInEnv": Severity.ERROR,
     "BestLambda-NoWildcardPermissions": Severity.ERROR,
     "BestLambda-NoAdminPolicies": Severity.ERROR,

@@ -1,0 +1,1 @@
+"""Rules on EventBridge rule targets and EventBridge Scheduler targets that invoke Lambda."""

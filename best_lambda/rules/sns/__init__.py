@@ -1,0 +1,1 @@
+"""Rules on SNS subscriptions that invoke Lambda functions."""
