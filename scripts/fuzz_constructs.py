@@ -43,17 +43,30 @@ def main() -> int:
     from best_lambda import HardenedFunction, InvalidPropsError, QueueConsumer
 
     try:  # constructs a checkout may not have yet
-        from best_lambda import ApiFunction, StreamConsumer
+        from best_lambda import (
+            ApiFunction,
+            BucketProcessor,
+            EventRuleHandler,
+            ScheduledFunction,
+            StreamConsumer,
+            TopicSubscriber,
+        )
     except ImportError:
         ApiFunction = StreamConsumer = None
+        BucketProcessor = EventRuleHandler = ScheduledFunction = TopicSubscriber = None
     from best_lambda.constructs._trigger import ASYNC_OPTIONS
     from best_lambda.rules.engine import evaluate
     from best_lambda.testing import template_of
     from tests.constructs.fuzzing import (
         API_POOLS,
+        BUCKET_POOLS,
         FUNCTION_POOLS,
         QUEUE_POOLS,
+        REQUIRED,
+        RULE_POOLS,
+        SCHEDULE_POOLS,
         STREAM_POOLS,
+        TOPIC_POOLS,
         draw_case,
         invalid_props,
         realize,
@@ -66,11 +79,13 @@ def main() -> int:
         kwargs.setdefault("handler", "index.handler")
         HardenedFunction(stack, "Fn", **kwargs)
 
-    def trigger(construct: Any) -> Any:
+    def trigger(construct: Any, function_pools: dict[str, Any] = consumer_pools) -> Any:
         def build(stack: Any, kwargs: dict[str, Any]) -> None:
-            options = {k: kwargs.pop(k) for k in list(kwargs) if k in consumer_pools}
+            options = {k: kwargs.pop(k) for k in list(kwargs) if k in function_pools}
             options.setdefault("code", FUNCTION_POOLS["code"][0][0](stack))
             options.setdefault("handler", "index.handler")
+            for name, recipe in REQUIRED.get(construct.__name__, {}).items():
+                kwargs.setdefault(name, recipe(stack))
             if args.legacy:
                 construct(stack, "Trigger", **options, **kwargs)
             else:
@@ -88,6 +103,15 @@ def main() -> int:
             ("StreamConsumer", trigger(StreamConsumer), {**STREAM_POOLS, **consumer_pools}),
             ("ApiFunction", trigger(ApiFunction), {**API_POOLS, **consumer_pools}),
         ]
+    if TopicSubscriber is not None:
+        for name, construct, pools in (
+            ("TopicSubscriber", TopicSubscriber, TOPIC_POOLS),
+            ("EventRuleHandler", EventRuleHandler, RULE_POOLS),
+            ("ScheduledFunction", ScheduledFunction, SCHEDULE_POOLS),
+            ("BucketProcessor", BucketProcessor, BUCKET_POOLS),
+        ):
+            functions = {k: v for k, v in FUNCTION_POOLS.items() if k not in pools}
+            targets.append((name, trigger(construct, functions), {**pools, **functions}))
     for name, build, pools in targets:
         counts: collections.Counter[str] = collections.Counter()
         for _ in range(args.cases):

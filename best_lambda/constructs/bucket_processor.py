@@ -192,9 +192,14 @@ class BucketProcessor(Construct):
             self._function = target.build(self, "Handler")
             destination = s3n.LambdaDestination(invocable(self._function))
         _, prefix, suffix = trigger
-        key_filter = s3.NotificationKeyFilter(prefix=prefix or None, suffix=suffix or None)
+        # aws-cdk-lib refuses an empty key filter: with neither, the whole bucket triggers.
+        filters = (
+            [s3.NotificationKeyFilter(prefix=prefix or None, suffix=suffix or None)]
+            if prefix or suffix
+            else []
+        )
         for event in event_types:
-            self._bucket.add_event_notification(event, destination, key_filter)
+            self._bucket.add_event_notification(event, destination, *filters)
         _NOTIFICATIONS.setdefault(self._bucket, []).append((*trigger, self.node.path))
         self._acknowledge_notifications_handler()
         self._grant_object_access(f"{prefix}*{suffix}", values.get("output_prefix"))

@@ -29,12 +29,15 @@ from aws_cdk import aws_apigatewayv2 as apigatewayv2
 from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
@@ -457,6 +460,81 @@ API_POOLS: dict[str, tuple[list[Recipe], list[Recipe]]] = {
 }
 
 
+TOPIC_POOLS: dict[str, tuple[list[Recipe], list[Recipe]]] = {
+    "topic": ([lambda s: sns.Topic(s, _id("T"), enforce_ssl=True)], WRONG_TYPES),
+    "master_key": ([lambda s: kms.Key(s, _id("K"), enable_key_rotation=True)], WRONG_TYPES),
+    "filter_policy": (
+        [const({"kind": sns.SubscriptionFilter.string_filter(allowlist=["order"])})],
+        [const({"kind": "order"}), const("kind=order")],
+    ),
+    "filter_policy_with_message_body": ([], [const({"kind": "order"}), const(5)]),
+    "dead_letter_queue": ([_queue], WRONG_TYPES),
+}
+
+RULE_POOLS: dict[str, tuple[list[Recipe], list[Recipe]]] = {
+    "event_pattern": (
+        [const(events.EventPattern(source=["shop.orders"]))],
+        [const("source=shop"), const(5)],
+    ),
+    "event_bus": ([lambda s: events.EventBus(s, _id("Bus"))], WRONG_TYPES),
+    "description": ([const("Orders paid")], [const("x" * 513), const(5)]),
+    "retry_attempts": ([const(0), const(185)], [const(186), const(-1), const("3")]),
+    "max_event_age": (
+        [const(cdk.Duration.minutes(1)), const(cdk.Duration.hours(24))],
+        [const(cdk.Duration.seconds(59)), const(cdk.Duration.hours(25)), const(60)],
+    ),
+    "dead_letter_queue": ([_queue], WRONG_TYPES),
+}
+
+SCHEDULE_POOLS: dict[str, tuple[list[Recipe], list[Recipe]]] = {
+    "schedule": (
+        [
+            const(scheduler.ScheduleExpression.rate(cdk.Duration.hours(1))),
+            const(scheduler.ScheduleExpression.cron(minute="15", hour="2")),
+        ],
+        [const("rate(1 hour)"), const(scheduler.ScheduleExpression.expression("rate(0 minutes)"))],
+    ),
+    "time_zone": ([const(cdk.TimeZone.EUROPE_LONDON)], [const("Europe/London")]),
+    "time_window": (
+        [const(scheduler.TimeWindow.off())],
+        [const("off"), const(scheduler.TimeWindow.flexible(cdk.Duration.hours(2)))],
+    ),
+    "retry_attempts": ([const(0), const(185)], [const(186), const("3")]),
+    "max_event_age": (
+        [const(cdk.Duration.minutes(5))],
+        [const(cdk.Duration.seconds(30)), const(cdk.Duration.days(2))],
+    ),
+    "dead_letter_queue": ([_queue], WRONG_TYPES),
+    "schedule_group": ([lambda s: scheduler.ScheduleGroup(s, _id("G"))], WRONG_TYPES),
+    "input": ([const(scheduler.ScheduleTargetInput.from_object({"run": "nightly"}))], WRONG_TYPES),
+    "description": ([const("Nightly summary")], [const("x" * 513), const(5)]),
+    "enabled": ([const(True), const(False)], [const("yes")]),
+}
+
+BUCKET_POOLS: dict[str, tuple[list[Recipe], list[Recipe]]] = {
+    "bucket": ([lambda s: s3.Bucket(s, _id("B"), enforce_ssl=True)], WRONG_TYPES),
+    "server_access_logs_bucket": ([], WRONG_TYPES),
+    "events": (
+        [const([s3.EventType.OBJECT_CREATED]), const([s3.EventType.OBJECT_REMOVED])],
+        [const(s3.EventType.OBJECT_CREATED), const(["s3:ObjectCreated:*"])],
+    ),
+    "prefix": ([const("in/")], [const(5), const("x" * 1_025)]),
+    "suffix": ([const(".jpg")], [const(5)]),
+    "output_prefix": ([const("out/")], [const(""), const(5)]),
+    "through_queue": ([const(True), const(False)], [const("yes")]),
+    "queue_options": ([const({"batch_size": 10})], [const("big"), const({"batch_size": 0})]),
+}
+
+
+#: What a trigger needs before anything else can be judged (added when a case lacks it).
+REQUIRED: dict[str, dict[str, Recipe]] = {
+    "EventRuleHandler": {"event_pattern": const(events.EventPattern(source=["shop.orders"]))},
+    "ScheduledFunction": {
+        "schedule": const(scheduler.ScheduleExpression.rate(cdk.Duration.hours(1)))
+    },
+}
+
+
 @dataclass(frozen=True)
 class Case:
     """One set of keyword arguments: each as (prop, recipe index, valid?)."""
@@ -498,6 +576,8 @@ NEEDS = {
     "starting_position_timestamp": "starting_position",
     "public_url_reason": "auth_type",
     "auth_type": "function_url",
+    "queue_options": "through_queue",
+    "time_window": "schedule",  # a 2 h window is too long for the default hourly schedule only
 }
 
 

@@ -18,24 +18,37 @@ from hypothesis import strategies as st
 
 from best_lambda import (
     ApiFunction,
+    BucketProcessor,
+    EventRuleHandler,
     HardenedFunction,
     HardenedFunctionOptions,
     InvalidPropsError,
     QueueConsumer,
+    ScheduledFunction,
     StreamConsumer,
+    TopicSubscriber,
 )
 from best_lambda.constructs._trigger import ASYNC_OPTIONS
 from best_lambda.defaults.apigateway import API_FUNCTION_PROPS
+from best_lambda.defaults.events import EVENT_RULE_HANDLER_PROPS
 from best_lambda.defaults.lambda_ import FUNCTION_PROPS, TRIGGER_FUNCTION_PROPS
+from best_lambda.defaults.s3 import BUCKET_PROCESSOR_PROPS
+from best_lambda.defaults.scheduler import SCHEDULED_FUNCTION_PROPS
+from best_lambda.defaults.sns import TOPIC_SUBSCRIBER_PROPS
 from best_lambda.defaults.sqs import QUEUE_CONSUMER_PROPS
 from best_lambda.defaults.streams import STREAM_CONSUMER_PROPS
 from best_lambda.rules.engine import evaluate
 from best_lambda.testing import template_of
 from tests.constructs.fuzzing import (
     API_POOLS,
+    BUCKET_POOLS,
     FUNCTION_POOLS,
     QUEUE_POOLS,
+    REQUIRED,
+    RULE_POOLS,
+    SCHEDULE_POOLS,
     STREAM_POOLS,
+    TOPIC_POOLS,
     Case,
     Recipe,
     draw_case,
@@ -87,13 +100,15 @@ def _function(stack: cdk.Stack, kwargs: dict[str, Any]) -> None:
     HardenedFunction(stack, "Fn", **kwargs)
 
 
-def _trigger(construct: Any) -> Any:
+def _trigger(construct: Any, function_pools: dict[str, Any] = CONSUMER_FUNCTION_POOLS) -> Any:
     """Build ``construct`` with the function options split off into function_options."""
 
     def build(stack: cdk.Stack, kwargs: dict[str, Any]) -> None:
-        options = {k: kwargs.pop(k) for k in list(kwargs) if k in CONSUMER_FUNCTION_POOLS}
+        options = {k: kwargs.pop(k) for k in list(kwargs) if k in function_pools}
         options.setdefault("code", FUNCTION_POOLS["code"][0][0](stack))
         options.setdefault("handler", "index.handler")
+        for name, recipe in REQUIRED.get(construct.__name__, {}).items():
+            kwargs.setdefault(name, recipe(stack))
         construct(stack, "Trigger", function_options=HardenedFunctionOptions(**options), **kwargs)
 
     return build
@@ -126,6 +141,39 @@ def test_api_function_builds_or_refuses(case: Case):
     _outcome(_trigger(ApiFunction), case, {**API_POOLS, **CONSUMER_FUNCTION_POOLS})
 
 
+def _async_function_pools(trigger_pools: dict[str, Any]) -> dict[str, Any]:
+    """The function options an asynchronous trigger takes: all but the names it has itself."""
+    return {k: v for k, v in FUNCTION_POOLS.items() if k not in trigger_pools}
+
+
+ASYNC_TRIGGERS = [
+    (TopicSubscriber, TOPIC_POOLS),
+    (EventRuleHandler, RULE_POOLS),
+    (ScheduledFunction, SCHEDULE_POOLS),
+    (BucketProcessor, BUCKET_POOLS),
+]
+
+
+@pytest.mark.parametrize(
+    ("construct", "pools"), ASYNC_TRIGGERS, ids=lambda v: getattr(v, "__name__", "")
+)
+def test_asynchronous_triggers_build_or_refuse(construct: Any, pools: dict[str, Any]):
+    functions = _async_function_pools(pools)
+    everything = {**pools, **functions}
+
+    @settings(
+        max_examples=25,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(case=cases(everything))
+    def run(case: Case) -> None:
+        _outcome(_trigger(construct, functions), case, everything)
+
+    run()
+
+
 @pytest.mark.parametrize(
     ("table", "pools"),
     [
@@ -133,6 +181,10 @@ def test_api_function_builds_or_refuses(case: Case):
         (QUEUE_CONSUMER_PROPS, QUEUE_POOLS),
         (STREAM_CONSUMER_PROPS, STREAM_POOLS),
         (API_FUNCTION_PROPS, API_POOLS),
+        (TOPIC_SUBSCRIBER_PROPS, TOPIC_POOLS),
+        (EVENT_RULE_HANDLER_PROPS, RULE_POOLS),
+        (SCHEDULED_FUNCTION_PROPS, SCHEDULE_POOLS),
+        (BUCKET_PROCESSOR_PROPS, BUCKET_POOLS),
     ],
     ids=lambda v: getattr(v, "construct", ""),
 )
