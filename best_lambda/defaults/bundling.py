@@ -60,7 +60,7 @@ DEFAULTS: tuple[Default, ...] = (
     Default(
         "PythonCode",
         "runtime / architecture",
-        "the function's (HardenedFunction: newest Python, ARM_64); wheels for "
+        "the function's (HardenedFunction: its pinned default runtime, ARM_64); wheels for "
         "manylinux_2_34 or older on python3.12+ (Amazon Linux 2023), manylinux2014 on "
         "python3.8-3.11 (Amazon Linux 2)",
         "A wheel runs only on the CPU and the glibc it was built for, and pip otherwise "
