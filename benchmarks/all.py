@@ -47,4 +47,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    import _env  # noqa: F401  (scripts/env.sh: private jsii cache, no Node banner)
+
     sys.exit(main())

@@ -242,4 +242,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    import _env  # noqa: F401  (scripts/env.sh: private jsii cache, no Node banner)
+
     raise SystemExit(main())

@@ -143,4 +143,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    import _env  # noqa: F401  (scripts/env.sh: private jsii cache, no Node banner)
+
     main()

@@ -58,9 +58,19 @@ def _acknowledge(construct: Any, rule_id: str) -> None:
 
 
 def hand_built_function(
-    stack: Any, construct_id: str, code: Any, *, sync: bool = False, action: Any = None
+    stack: Any,
+    construct_id: str,
+    code: Any,
+    *,
+    sync: bool = False,
+    action: Any = None,
+    service_name: str | None = None,
 ) -> Any:
-    """A plain ``aws_lambda.Function`` with everything HardenedFunction adds, by hand."""
+    """A plain ``aws_lambda.Function`` with everything HardenedFunction adds, by hand.
+
+    ``service_name`` is the trigger's ID for a function a trigger builds (the triggers name
+    the Powertools service after themselves, not after their "Handler" child).
+    """
     import aws_cdk as cdk
     from aws_cdk import aws_cloudwatch as cloudwatch
     from aws_cdk import aws_iam as iam
@@ -87,7 +97,7 @@ def hand_built_function(
         system_log_level_v2=lambda_.SystemLogLevel.INFO,
         recursive_loop=lambda_.RecursiveLoop.TERMINATE,
         environment={
-            "POWERTOOLS_SERVICE_NAME": construct_id,
+            "POWERTOOLS_SERVICE_NAME": service_name or construct_id,
             "POWERTOOLS_METRICS_NAMESPACE": cdk.Stack.of(stack).stack_name,
             "POWERTOOLS_LOG_LEVEL": "INFO",
         },
@@ -282,7 +292,9 @@ def hand_built_consumer(stack: Any, construct_id: str, code: Any, action: Any) -
         visibility_timeout=cdk.Duration.seconds(60),
         dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=5),
     )
-    fn = hand_built_function(scope, "Handler", code, sync=True, action=action)
+    fn = hand_built_function(
+        scope, "Handler", code, sync=True, action=action, service_name=scope.node.id
+    )
     fn.add_event_source(
         event_sources.SqsEventSource(queue, batch_size=10, report_batch_item_failures=True)
     )
@@ -385,4 +397,6 @@ def _explain(hand: dict[str, Any], best: dict[str, Any]) -> None:
 
 
 if __name__ == "__main__":
+    import _env  # noqa: F401  (scripts/env.sh: private jsii cache, no Node banner)
+
     sys.exit(main())

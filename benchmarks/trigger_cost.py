@@ -68,9 +68,7 @@ def _alarm(scope: Any, name: str, metric: Any, description: str, action: Any) ->
 
 def _handler(scope: Any, code: Any, action: Any) -> Any:
     """The function a trigger builds: hardened by hand, named after the trigger."""
-    fn = hand_built_function(scope, "Handler", code, action=action)
-    fn.add_environment("POWERTOOLS_SERVICE_NAME", scope.node.id)
-    return fn
+    return hand_built_function(scope, "Handler", code, action=action, service_name=scope.node.id)
 
 
 def _delivery_dlq(scope: Any) -> Any:
@@ -441,4 +439,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    import _env  # noqa: F401  (scripts/env.sh: private jsii cache, no Node banner)
+
     sys.exit(main())

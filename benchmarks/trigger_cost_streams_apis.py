@@ -60,7 +60,9 @@ def hand_built_stream_consumer(stack: Any, construct_id: str, code: Any, action:
         stream_mode=kinesis.StreamMode.ON_DEMAND,
         retention_period=cdk.Duration.hours(24),
     )
-    fn = hand_built_function(scope, "Handler", code, sync=True, action=action)
+    fn = hand_built_function(
+        scope, "Handler", code, sync=True, action=action, service_name=scope.node.id
+    )
     queue = sqs.Queue(
         scope,
         "OnFailureQueue",
@@ -126,7 +128,9 @@ def hand_built_api_function(
     from constructs import Construct
 
     scope = Construct(stack, construct_id)
-    fn = hand_built_function(scope, "Handler", code, sync=True, action=action)
+    fn = hand_built_function(
+        scope, "Handler", code, sync=True, action=action, service_name=scope.node.id
+    )
     apigatewayv2.HttpRoute(
         scope,
         "Route",
@@ -260,4 +264,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    import _env  # noqa: F401  (scripts/env.sh: private jsii cache, no Node banner)
+
     sys.exit(main())
