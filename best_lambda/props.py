@@ -26,6 +26,7 @@ Examples
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,12 +52,12 @@ __all__ = [
 ]
 
 
-class Kind:
+class Kind(ABC):
     """What a keyword argument accepts; subclasses say it in words for errors and docs."""
 
+    @abstractmethod
     def describe(self) -> str:
         """What is accepted, as a phrase (``"an int from 1 to 10"``)."""
-        raise NotImplementedError
 
 
 @dataclass(frozen=True)
