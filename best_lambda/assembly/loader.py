@@ -20,6 +20,7 @@ template.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import json
 import logging
@@ -204,17 +205,42 @@ _CloudFormationLoader.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
 
 
 # -- JSON lines -----------------------------------------------------------------------------
+#: A JSON string (``"key":`` when group 2 matched) or a bracket; numbers and literals skipped.
+_JSON_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:)?|[{}\[\]]')
+_NEWLINE = re.compile("\n")
+
+
 def _json_resource_lines(text: str, resources: Mapping[str, Any]) -> dict[str, int]:
-    """Line of each resource key, found after the ``"Resources"`` key (best effort)."""
-    start = re.search(r'"Resources"\s*:', text)
-    if start is None:
-        return {}
-    lines: dict[str, int] = {}
-    for logical_id in resources:
-        match = re.compile(rf'"{re.escape(logical_id)}"\s*:').search(text, start.end())
-        if match:
-            lines[logical_id] = text.count("\n", 0, match.start()) + 1
-    return lines
+    """Line of each key of the top-level ``Resources`` object.
+
+    One pass over the tokens, keeping the key each open bracket belongs to, so that a
+    property or output that shares a resource's name is never taken for it; then a binary
+    search over line starts. (A regex per resource and a newline count from the top made
+    this quadratic: 2.5 s on a 1.8 MB template.)
+    """
+    opened_by: list[str | None] = []  # the key each open bracket is the value of
+    key: str | None = None
+    positions: dict[str, int] = {}
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group(0)
+        if token in ("{", "["):
+            opened_by.append(key)
+            key = None
+        elif token in ("}", "]"):
+            if len(opened_by) == 2 and opened_by[1] == "Resources":
+                break  # the end of Resources
+            if opened_by:
+                opened_by.pop()
+            key = None
+        elif match.group(2):
+            key = match.group(1)
+            if len(opened_by) == 2 and opened_by[1] == "Resources" and key in resources:
+                positions.setdefault(key, match.start())
+        else:
+            key = None  # a string value
+    end = max(positions.values(), default=0)
+    newlines = [m.start() for m in _NEWLINE.finditer(text, 0, end)]
+    return {name: bisect.bisect_right(newlines, at) + 1 for name, at in positions.items()}
 
 
 # -- parsing --------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import json
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,33 @@ def test_json_lines(tmp_path: Path):
         '{\n  "Outputs": {"Fn": 1},\n  "Resources": {\n    "Fn": {"Type": "X"}\n  }\n}\n'
     )
     assert load_template(path).lines == {"Fn": 4}  # the resource, not the output of that name
+
+
+def test_json_lines_are_the_top_level_resource_keys(tmp_path: Path):
+    # A "Resources" key in Metadata, a property and an escaped string that share a resource's
+    # name, and IDs sharing a prefix: only the keys of the top-level Resources count.
+    text = (
+        "{\n"
+        '  "Metadata": {"Resources": {"Fn": 1}},\n'
+        '  "Resources": {\n'
+        '    "FnRole": {"Type": "X", "Properties": {"Fn": "a \\"Fn\\": b", "L": [{"Fn": 2}]}},\n'
+        '    "Fn": {"Type": "X"}\n'
+        "  },\n"
+        '  "Outputs": {"FnRole": {"Value": 1}}\n'
+        "}\n"
+    )
+    path = tmp_path / "t.json"
+    path.write_text(text)
+    assert load_template(path).lines == {"FnRole": 4, "Fn": 5}
+
+
+def test_json_lines_of_a_large_template(tmp_path: Path):
+    resources = {f"Queue{i}": {"Type": "AWS::SQS::Queue"} for i in range(3000)}
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps({"Resources": resources}, indent=1))
+    lines = load_template(path).lines
+    # indent=1: line 1 "{", line 2 "Resources", then 3 lines per resource.
+    assert len(lines) == 3000 and lines["Queue0"] == 3 and lines["Queue2999"] == 3 + 3 * 2999
 
 
 def test_files_that_cannot_be_templates(tmp_path: Path):
