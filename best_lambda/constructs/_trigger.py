@@ -113,11 +113,15 @@ class TargetFunction:
         function: Any,
         function_options: Any,
         own: PropTable | None = None,
+        service_name: str | None = None,
     ) -> TargetFunction:
         """Validate ``function`` XOR ``function_options`` into ``checker``; raise nothing.
 
         ``own`` is the trigger's table: an asynchronous option that the trigger has too
         (a stream mapping's ``on_failure``) is pointed at the trigger's own keyword.
+        ``service_name`` is the Powertools service name a built function defaults to:
+        ``construct_id`` unless the trigger is built on behalf of another construct (a
+        ``BucketProcessor``'s ``QueueConsumer``), whose ID names the service instead.
         """
         if (function is None) == (function_options is None):
             checker.add(
@@ -176,8 +180,9 @@ class TargetFunction:
             )
         if options.get("powertools_environment") is not False:
             # The built function's own ID is "Handler"/"Function" in every trigger: name the
-            # service after the trigger instead (POWERTOOLS_SERVICE_NAME).
-            options.setdefault("service_name", construct_id)
+            # service after the trigger instead (POWERTOOLS_SERVICE_NAME). Only here: with
+            # powertools_environment=False a service name would contradict it.
+            options.setdefault("service_name", service_name or construct_id)
         plan = check_function_options(sub, scope, construct_id, options)
         checker.problems += [
             Problem(f"function_options.{p.prop}", p.value, p.allowed) for p in sub.problems

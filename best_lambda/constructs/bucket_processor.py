@@ -35,12 +35,14 @@ from best_lambda.constructs._trigger import (
 )
 from best_lambda.constructs.hardened_function import HardenedFunctionOptions
 from best_lambda.constructs.queue_consumer import (
+    CheckedQueueConsumer,
     QueueConsumer,
     QueueConsumerOptions,
     check_queue_consumer,
 )
 from best_lambda.defaults import s3 as defaults
 from best_lambda.defaults.s3 import BUCKET_PROCESSOR_PROPS
+from best_lambda.defaults.sqs import QUEUE_CONSUMER_PROPS
 from best_lambda.errors import Problem
 
 __all__ = ["BucketProcessor"]
@@ -152,8 +154,9 @@ class BucketProcessor(Construct):
         values = check_trigger_props(checker, BUCKET_PROCESSOR_PROPS, given, unknown)
         through = bool(values.get("through_queue", False))
         target: TargetFunction | None = None
+        queue: CheckedQueueConsumer | None = None
         if through:
-            _check_queue(checker, scope, construct_id, given)
+            queue = _check_queue(checker, scope, construct_id, given)
         else:
             target = TargetFunction.check(
                 checker,
@@ -177,14 +180,10 @@ class BucketProcessor(Construct):
         self._consumer: QueueConsumer | None = None
         destination: s3.IBucketNotificationDestination
         if through:
-            built = {"service_name": construct_id, **function_options} if function_options else None
-            self._consumer = QueueConsumer(
-                self,
-                "Consumer",
-                function=function,
-                function_options=built,  # type: ignore[arg-type]
-                **(queue_options or {}),
-            )
+            assert queue is not None  # else _check_queue recorded why
+            # Checked above, with the processor's other arguments; the built function's
+            # service is named after the processor, not after its "Consumer".
+            self._consumer = QueueConsumer._from_checked(self, "Consumer", queue)
             self._function = self._consumer.function
             destination = s3n.SqsDestination(self._consumer.queue)
         else:
@@ -318,15 +317,32 @@ class BucketProcessor(Construct):
 
 def _check_queue(
     checker: PropsChecker, scope: Construct, construct_id: str, given: Mapping[str, Any]
-) -> None:
-    """Check queue_options as QueueConsumer would, naming them ``queue_options.<name>``."""
+) -> CheckedQueueConsumer | None:
+    """Check queue_options as QueueConsumer would, naming them ``queue_options.<name>``.
+
+    The result builds the QueueConsumer (``QueueConsumer._from_checked``), which checks
+    nothing again: so an unknown option, or ``function``/``function_options`` given here
+    rather than to the processor, is refused here. A built function's service is named
+    after the processor (``construct_id``).
+    """
     options = given.get("queue_options") or {}
     if not isinstance(options, Mapping):
-        return  # check_table reported it
+        return None  # check_table reported it
     sub = PropsChecker(checker.construct_type, checker.construct_id)
     passed = {"function": given.get("function"), "function_options": given.get("function_options")}
-    known = {k: v for k, v in options.items() if k not in ("function", "function_options")}
-    check_queue_consumer(sub, scope, construct_id, {**known, **passed}, {})
+    known = {k: v for k, v in options.items() if k in QUEUE_CONSUMER_PROPS and k not in passed}
+    unknown = {k: v for k, v in options.items() if k not in QUEUE_CONSUMER_PROPS}
+    for key in passed:
+        if key in options:
+            checker.add(
+                f"queue_options.{key}",
+                "...",
+                f"belongs to the processor: BucketProcessor({key}=...)",
+                rendered="...",
+            )
+    checked = check_queue_consumer(
+        sub, scope, construct_id, {**known, **passed}, unknown, service_name=construct_id
+    )
     for problem in sub.problems:
         name = problem.prop
         own = name.startswith("function")
@@ -339,6 +355,7 @@ def _check_queue(
             True,
             "S3 event notifications cannot be sent to FIFO queues (S3 limit)",
         )
+    return checked
 
 
 def _check_keys(

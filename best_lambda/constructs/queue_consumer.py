@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Never, TypedDict
+from typing import Any, NamedTuple, Never, TypedDict
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -33,6 +33,7 @@ from best_lambda.defaults import sqs as defaults
 from best_lambda.defaults.sqs import QUEUE_CONSUMER_PROPS, QUEUE_OPTIONS
 
 __all__ = [
+    "CheckedQueueConsumer",
     "QueueConsumer",
     "QueueConsumerOptions",
     "check_queue_consumer",
@@ -201,11 +202,31 @@ class QueueConsumer(Construct):
     ) -> None:
         given = {k: v for k, v in locals().items() if k in QUEUE_CONSUMER_PROPS}
         checker = PropsChecker(type(self).__name__, str(construct_id))
-        values, target, plan = check_queue_consumer(checker, scope, construct_id, given, unknown)
+        checked = check_queue_consumer(checker, scope, construct_id, given, unknown)
         checker.raise_if_any()
-        super().__init__(scope, construct_id)
+        self._build(scope, construct_id, checked)
 
-        self._queue, self._dead_letter_queue = self._queues(plan, queue, values)
+    @classmethod
+    def _from_checked(
+        cls, scope: Construct, construct_id: str, checked: CheckedQueueConsumer
+    ) -> QueueConsumer:
+        """A QueueConsumer from arguments its owner checked already, with its own.
+
+        ``BucketProcessor(through_queue=True)`` checks ``queue_options`` and the function's
+        options before creating anything, naming the function's service after itself; going
+        through ``__init__`` would check them all again, under this consumer's ID.
+        ``__init__`` is skipped, not the construction: ``Construct.__init__`` creates (and
+        jsii registers) the object in :meth:`_build`, as it does for any construct.
+        """
+        consumer = cls.__new__(cls)
+        consumer._build(scope, construct_id, checked)
+        return consumer
+
+    def _build(self, scope: Construct, construct_id: str, checked: CheckedQueueConsumer) -> None:
+        """Create everything from checked arguments (nothing is checked here)."""
+        values, target, plan = checked
+        super().__init__(scope, construct_id)
+        self._queue, self._dead_letter_queue = self._queues(plan, values.get("queue"), values)
         self._function = target.build(self, "Handler")
         source_props: dict[str, Any] = {
             "batch_size": plan.batch_size,
@@ -226,10 +247,8 @@ class QueueConsumer(Construct):
             "Serverless-LambdaEventSourceMappingDestination",
         )
 
-        self._alarms = TriggerAlarms(
-            self, self._function, (function_options or {}).get("alarm_topic")
-        )
-        if (function_options or {}).get("create_alarms") is not False:
+        self._alarms = TriggerAlarms(self, self._function, target.alarm_topic)
+        if target.create_alarms:
             self._add_alarms(plan)
 
     def _queues(
@@ -311,18 +330,29 @@ class QueueConsumer(Construct):
             )
 
 
+class CheckedQueueConsumer(NamedTuple):
+    """QueueConsumer keyword arguments, checked: what :meth:`QueueConsumer._build` needs."""
+
+    values: dict[str, Any]
+    target: TargetFunction
+    plan: _Plan
+
+
 def check_queue_consumer(
     checker: PropsChecker,
     scope: Construct,
     construct_id: str,
     given: Mapping[str, Any],
     unknown: Mapping[str, Any],
-) -> tuple[dict[str, Any], TargetFunction, _Plan]:
+    *,
+    service_name: str | None = None,
+) -> CheckedQueueConsumer:
     """Validate QueueConsumer keyword arguments into ``checker`` without raising.
 
     For constructs that build a QueueConsumer (``BucketProcessor(through_queue=True)``) and
-    want one error for all their problems. The result is meaningful only when ``checker``
-    recorded no problem.
+    want one error for all their problems. ``service_name`` is the Powertools service name
+    a built function defaults to (see :meth:`TargetFunction.check`). The result is
+    meaningful only when ``checker`` recorded no problem.
     """
     values = check_trigger_props(checker, QUEUE_CONSUMER_PROPS, given, unknown)
     function_options = given.get("function_options")
@@ -333,10 +363,12 @@ def check_queue_consumer(
         Invocation.POLL,
         function=given.get("function"),
         function_options=function_options,
+        service_name=service_name,
     )
     options = function_options if isinstance(function_options, Mapping) else {}
     reserved = options.get("reserved_concurrent_executions")
-    return values, target, _plan(checker, target.timeout_s, reserved, values, given)
+    plan = _plan(checker, target.timeout_s, reserved, values, given)
+    return CheckedQueueConsumer(values, target, plan)
 
 
 def _plan(

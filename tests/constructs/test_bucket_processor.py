@@ -165,6 +165,35 @@ def test_through_a_queue(stack: cdk.Stack, template_snapshot):
     assert normalized(template) == template_snapshot
 
 
+def test_through_a_queue_without_powertools_variables(stack: cdk.Stack):
+    # The built function is named after the processor only when it gets Powertools
+    # variables at all; powertools_environment=False is not contradicted by a default.
+    processor = BucketProcessor(
+        stack,
+        "Thumbs",
+        function_options=options(powertools_environment=False),
+        through_queue=True,
+    )
+    assert isinstance(processor.consumer, QueueConsumer)
+    (function,) = [
+        v["Properties"]
+        for k, v in of_type(template_of(stack), "AWS::Lambda::Function").items()
+        if k.startswith("Thumbs")
+    ]
+    variables = function.get("Environment", {}).get("Variables", {})
+    assert not [name for name in variables if name.startswith("POWERTOOLS_")]
+
+
+def test_through_a_queue_names_the_service_after_the_processor(stack: cdk.Stack):
+    BucketProcessor(stack, "Thumbs", function_options=OPTIONS, through_queue=True)
+    (function,) = [
+        v["Properties"]
+        for k, v in of_type(template_of(stack), "AWS::Lambda::Function").items()
+        if k.startswith("Thumbs")
+    ]
+    assert function["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"] == "Thumbs"
+
+
 def test_an_existing_bucket_and_function(stack: cdk.Stack):
     bucket = s3.Bucket.from_bucket_name(stack, "Uploads", "team-uploads")
     fn = HardenedFunction(stack, "Fn", code=OPTIONS["code"], handler="index.handler")

@@ -259,6 +259,19 @@ def test_scheduled_function_refusals(stack: cdk.Stack, kwargs: dict[str, Any], e
             "queue_options.batch_size=0: must be an int from 1 to 10,000",
         ),
         (
+            {"through_queue": True, "queue_options": {"batch_sise": 5}},
+            "queue_options.batch_sise=...: is not a keyword argument of QueueConsumer; did you "
+            "mean 'batch_size'?",
+        ),
+        (
+            {"through_queue": True, "queue_options": {"function_options": {}}},
+            "queue_options.function_options=...: belongs to the processor",
+        ),
+        (
+            {"through_queue": True, "queue_options": {"timeout": cdk.Duration.seconds(5)}},
+            "queue_options.timeout=...: belongs to the function: function_options=",
+        ),
+        (
             {"through_queue": True, "fn_retry_attempts": 1},
             "function_options.retry_attempts=1: does not apply: an event source mapping polls",
         ),
