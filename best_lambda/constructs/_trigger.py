@@ -200,6 +200,14 @@ class TargetFunction:
         """``False`` when ``function_options`` turned alarms off: the trigger's follow it."""
         return self.options.get("create_alarms") is not False
 
+    def alarms(self, owner: Construct, function: lambda_.IFunction) -> TriggerAlarms:
+        """The alarms of the trigger ``owner``: its ``function``'s if built here, and its own.
+
+        All notify the built function's ``alarm_topic`` (else the nearest
+        :class:`~best_lambda.AlarmDefaults`); a function passed in keeps its alarms.
+        """
+        return TriggerAlarms(owner, function, self.alarm_topic, built_here=self.given is None)
+
     def build(self, scope: Construct, construct_id: str = "Function") -> lambda_.IFunction:
         """The given function, or a :class:`HardenedFunction` built in ``scope``.
 
@@ -285,13 +293,24 @@ def _known_timeout(function: lambda_.IFunction) -> int | None:
 
 
 class TriggerAlarms:
-    """A trigger's alarms: the built function's, plus its own, all to the same actions."""
+    """A trigger's alarms: the built function's, plus its own, all to the same actions.
 
-    def __init__(self, owner: Construct, function: lambda_.IFunction, topic: sns.ITopic | None):
+    Made by :meth:`TargetFunction.alarms`, which knows whether the function was built here
+    (``built_here``) without asking jsii where the function sits.
+    """
+
+    def __init__(
+        self,
+        owner: Construct,
+        function: lambda_.IFunction,
+        topic: sns.ITopic | None,
+        *,
+        built_here: bool,
+    ):
         self._owner = owner
         self._topic = topic
-        self._actions: tuple[cloudwatch.IAlarmAction, ...] | None = None
-        built_here = function.node.scope is owner
+        #: The owner's path and alarm actions, resolved once at the first alarm.
+        self._resolved: tuple[str, tuple[cloudwatch.IAlarmAction, ...]] | None = None
         own = getattr(function, "alarms", None) if built_here else None
         self.alarms: dict[str, cloudwatch.Alarm] = dict(own or {})
         #: A function built here already warned if nothing receives its alarms.
@@ -301,15 +320,19 @@ class TriggerAlarms:
         self, name: str, metric: cloudwatch.IMetric, threshold: float, description: str
     ) -> cloudwatch.Alarm:
         """Alarm when ``metric >= threshold`` in one period, notifying the resolved actions."""
-        if self._actions is None:
-            self._actions = alarm_actions(self._owner, self._topic, warn=self._warn)
+        if self._resolved is None:
+            node = self._owner.node
+            path = node.path
+            actions = alarm_actions(self._owner, self._topic, warn=self._warn, node=node, path=path)
+            self._resolved = path, actions
+        path, actions = self._resolved
         created = alarm(
             self._owner,
             f"{name}Alarm",
             metric=metric,
             threshold=threshold,
-            description=f"{self._owner.node.path}: {description}",
-            actions=self._actions,
+            description=f"{path}: {description}",
+            actions=actions,
         )
         self.alarms[name] = created
         return created

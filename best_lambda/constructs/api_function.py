@@ -21,7 +21,6 @@ from best_lambda.constructs._shared import acknowledge
 from best_lambda.constructs._trigger import (
     Invocation,
     TargetFunction,
-    TriggerAlarms,
     check_trigger_props,
     invocable,
 )
@@ -221,7 +220,7 @@ class ApiFunction(Construct):
             if plan.public:
                 acknowledge(self._url, "BestLambda-FunctionUrlAuth", reason=public_url_reason)
 
-        self._alarms = TriggerAlarms(self, self._function, target.alarm_topic)
+        self._alarms = target.alarms(self, self._function)
         if target.create_alarms:
             self._add_alarms(plan)
 

@@ -29,7 +29,6 @@ from best_lambda.constructs._shared import acknowledge, nag_resource
 from best_lambda.constructs._trigger import (
     Invocation,
     TargetFunction,
-    TriggerAlarms,
     check_trigger_props,
     invocable,
 )
@@ -207,8 +206,8 @@ class BucketProcessor(Construct):
         if self._consumer is not None:
             self._alarms: Mapping[str, cloudwatch.Alarm] = self._consumer.alarms
         else:
-            options = function_options or {}
-            self._alarms = TriggerAlarms(self, self._function, options.get("alarm_topic")).alarms
+            assert target is not None
+            self._alarms = target.alarms(self, self._function).alarms
 
     def _new_bucket(self, logs: s3.IBucket | None) -> s3.Bucket:
         if logs is None:

@@ -18,7 +18,6 @@ from best_lambda.constructs._props import PropsChecker
 from best_lambda.constructs._trigger import (
     Invocation,
     TargetFunction,
-    TriggerAlarms,
     check_trigger_props,
     delivery_dead_letter_queue,
     depth_alarm_metric,
@@ -156,9 +155,8 @@ class EventRuleHandler(Construct):
             )
         )
 
-        options = function_options or {}
-        self._alarms = TriggerAlarms(self, self._function, options.get("alarm_topic"))
-        if options.get("create_alarms") is not False:
+        self._alarms = target.alarms(self, self._function)
+        if target.create_alarms:
             self._add_alarms(event_bus)
 
     # -- public surface -------------------------------------------------------------------

@@ -21,7 +21,6 @@ from best_lambda.constructs._shared import acknowledge, secure_queue
 from best_lambda.constructs._trigger import (
     Invocation,
     TargetFunction,
-    TriggerAlarms,
     check_trigger_props,
     depth_alarm_metric,
     failure_queue,
@@ -247,7 +246,7 @@ class QueueConsumer(Construct):
             "Serverless-LambdaEventSourceMappingDestination",
         )
 
-        self._alarms = TriggerAlarms(self, self._function, target.alarm_topic)
+        self._alarms = target.alarms(self, self._function)
         if target.create_alarms:
             self._add_alarms(plan)
 

@@ -21,7 +21,6 @@ from best_lambda.constructs._props import PropsChecker, is_token
 from best_lambda.constructs._trigger import (
     Invocation,
     TargetFunction,
-    TriggerAlarms,
     check_trigger_props,
     delivery_dead_letter_queue,
     depth_alarm_metric,
@@ -196,9 +195,8 @@ class ScheduledFunction(Construct):
             # aws-cdk-lib names the group by its generated physical name, not a reference.
             self._schedule.node.add_dependency(schedule_group)
 
-        options = function_options or {}
-        self._alarms = TriggerAlarms(self, self._function, options.get("alarm_topic"))
-        if options.get("create_alarms") is not False:
+        self._alarms = target.alarms(self, self._function)
+        if target.create_alarms:
             self._add_alarms(schedule_group)
 
     def _role(self) -> iam.Role:

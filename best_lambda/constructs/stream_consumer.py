@@ -23,7 +23,6 @@ from best_lambda.constructs._shared import acknowledge
 from best_lambda.constructs._trigger import (
     Invocation,
     TargetFunction,
-    TriggerAlarms,
     check_trigger_props,
     depth_alarm_metric,
     failure_queue,
@@ -244,7 +243,7 @@ class StreamConsumer(Construct):
         )
         self._grant_read()
 
-        self._alarms = TriggerAlarms(self, self._function, target.alarm_topic)
+        self._alarms = target.alarms(self, self._function)
         if target.create_alarms:
             self._add_alarms(plan)
 
