@@ -49,11 +49,6 @@ def _seconds(value: int) -> cdk.Duration:
 
 
 @functools.cache
-def _minutes(value: int) -> cdk.Duration:
-    return cdk.Duration.minutes(value)
-
-
-@functools.cache
 def _runtime_facts(runtime: lambda_.Runtime) -> tuple[str, bool]:
     """A runtime's name and whether it takes inline code."""
     return str(runtime.name), bool(runtime.supports_inline_code)

@@ -58,7 +58,6 @@ __all__ = [
     "TriggerAlarms",
     "check_trigger_props",
     "delivery_dead_letter_queue",
-    "depth_alarm_metric",
     "failure_queue",
     "invocable",
 ]
@@ -379,11 +378,4 @@ def delivery_dead_letter_queue(scope: Construct, given: sqs.IQueue | None) -> sq
         scope,
         "DeadLetterQueue",
         acknowledgements=("Serverless-SQSRedrivePolicy", "AwsSolutions-SQS3"),
-    )
-
-
-def depth_alarm_metric(queue: sqs.IQueue) -> cloudwatch.IMetric:
-    """Messages waiting in ``queue`` (maximum over one alarm period)."""
-    return queue.metric_approximate_number_of_messages_visible(
-        period=cdk.Duration.minutes(lambda_defaults.ALARM_PERIOD_MINUTES), statistic="Maximum"
     )

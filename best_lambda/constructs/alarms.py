@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,11 +27,13 @@ import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct, IConstruct, Node
 
 from best_lambda.constructs._props import implements
+from best_lambda.defaults import lambda_ as lambda_defaults
 
-__all__ = ["AlarmDefaults", "alarm", "alarm_actions"]
+__all__ = ["AlarmDefaults", "alarm", "alarm_actions", "alarm_period", "depth_alarm_metric"]
 
 #: Warning ID of the annotation on a construct whose alarms notify nobody.
 NO_ACTION_WARNING = "best-lambda:alarmsWithoutAction"
@@ -193,3 +196,23 @@ def alarm(
     if actions:
         created.add_alarm_action(*actions)
     return created
+
+
+@functools.cache
+def alarm_period(minutes: int = lambda_defaults.ALARM_PERIOD_MINUTES) -> cdk.Duration:
+    """The period of an alarm's metric (default: every alarm's 5 minutes).
+
+    Built once per length and shared: each ``Duration`` built is a jsii round trip, and
+    every construct's alarms use the same one or two.
+    """
+    return cdk.Duration.minutes(minutes)
+
+
+def depth_alarm_metric(queue: sqs.IQueue) -> cloudwatch.IMetric:
+    """Messages waiting in ``queue`` (maximum over one alarm period).
+
+    What every alarm on a dead-letter, delivery or on-failure queue measures.
+    """
+    return queue.metric_approximate_number_of_messages_visible(
+        period=alarm_period(), statistic="Maximum"
+    )

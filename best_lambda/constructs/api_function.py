@@ -24,6 +24,7 @@ from best_lambda.constructs._trigger import (
     check_trigger_props,
     invocable,
 )
+from best_lambda.constructs.alarms import alarm_period
 from best_lambda.constructs.hardened_function import HardenedFunction, HardenedFunctionOptions
 from best_lambda.defaults import apigateway as defaults
 from best_lambda.defaults import lambda_ as lambda_defaults
@@ -290,7 +291,7 @@ class ApiFunction(Construct):
         return route
 
     def _add_alarms(self, plan: _Plan) -> None:
-        period = cdk.Duration.minutes(lambda_defaults.ALARM_PERIOD_MINUTES)
+        period = alarm_period()
         if "Duration" not in self._alarms.alarms and not isinstance(
             self._function, HardenedFunction
         ):

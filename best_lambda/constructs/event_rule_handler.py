@@ -20,12 +20,11 @@ from best_lambda.constructs._trigger import (
     TargetFunction,
     check_trigger_props,
     delivery_dead_letter_queue,
-    depth_alarm_metric,
     invocable,
 )
+from best_lambda.constructs.alarms import alarm_period, depth_alarm_metric
 from best_lambda.constructs.hardened_function import HardenedFunctionOptions
 from best_lambda.defaults import events as defaults
-from best_lambda.defaults import lambda_ as lambda_defaults
 from best_lambda.defaults.events import EVENT_RULE_HANDLER_PROPS
 
 __all__ = ["EventRuleHandler"]
@@ -206,7 +205,7 @@ class EventRuleHandler(Construct):
                 namespace="AWS/Events",
                 metric_name="FailedInvocations",
                 dimensions_map=dimensions,
-                period=cdk.Duration.minutes(lambda_defaults.ALARM_PERIOD_MINUTES),
+                period=alarm_period(),
                 statistic="Sum",
             ),
             1,

@@ -24,7 +24,6 @@ from constructs import Construct, Node
 from best_lambda import limits
 from best_lambda.constructs._function_plan import (
     _ASYNC_PROPS,
-    _minutes,
     _newest_python_name,
     _Plan,
     _plan,
@@ -33,7 +32,7 @@ from best_lambda.constructs._function_plan import (
     newest_python_runtime,
 )
 from best_lambda.constructs._shared import acknowledge, harden_queue
-from best_lambda.constructs.alarms import alarm, alarm_actions
+from best_lambda.constructs.alarms import alarm, alarm_actions, alarm_period, depth_alarm_metric
 from best_lambda.constructs.deployment import (
     SafeDeployment,
     deployment_group,
@@ -559,7 +558,7 @@ class HardenedFunction(lambda_.Function):
         alias: lambda_.Alias | None,
     ) -> None:
         actions = alarm_actions(self, plan.alarm_topic, node=node, path=where)
-        period = _minutes(defaults.ALARM_PERIOD_MINUTES)
+        period = alarm_period()
         minutes = defaults.ALARM_PERIOD_MINUTES
         # With a deployment the invocation alarms measure the alias (what callers get, the
         # canary's share included), over periods short enough to stop a canary in time.
@@ -568,7 +567,7 @@ class HardenedFunction(lambda_.Function):
         window, subject = f"the last {minutes} minutes", "the function"
         if alias is not None and plan.deployment is not None:
             measured = alias
-            invocations_period = _minutes(deployment_defaults.ALARM_PERIOD_MINUTES)
+            invocations_period = alarm_period(deployment_defaults.ALARM_PERIOD_MINUTES)
             window = _window(deployment_defaults.ALARM_PERIOD_MINUTES)
             subject = f"the alias {plan.deployment.alias_name!r}"
         threshold_ms = round(plan.timeout_s * 1000 * defaults.DURATION_ALARM_RATIO)
@@ -600,9 +599,7 @@ class HardenedFunction(lambda_.Function):
             specs += [
                 (
                     "DeadLetterQueueDepth",
-                    dlq.metric_approximate_number_of_messages_visible(
-                        period=period, statistic="Maximum"
-                    ),
+                    depth_alarm_metric(dlq),
                     1,
                     f"{where}: failed asynchronous events are waiting in the dead-letter queue.",
                 ),

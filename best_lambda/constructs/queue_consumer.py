@@ -22,10 +22,10 @@ from best_lambda.constructs._trigger import (
     Invocation,
     TargetFunction,
     check_trigger_props,
-    depth_alarm_metric,
     failure_queue,
     invocable,
 )
+from best_lambda.constructs.alarms import alarm_period, depth_alarm_metric
 from best_lambda.constructs.hardened_function import HardenedFunctionOptions
 from best_lambda.defaults import lambda_ as lambda_defaults
 from best_lambda.defaults import sqs as defaults
@@ -312,7 +312,7 @@ class QueueConsumer(Construct):
         self._alarms.add(
             "OldestMessageAge",
             self._queue.metric_approximate_age_of_oldest_message(
-                period=cdk.Duration.minutes(lambda_defaults.ALARM_PERIOD_MINUTES),
+                period=alarm_period(),
                 statistic="Maximum",
             ),
             plan.age_threshold_s,

@@ -23,11 +23,10 @@ from best_lambda.constructs._trigger import (
     TargetFunction,
     check_trigger_props,
     delivery_dead_letter_queue,
-    depth_alarm_metric,
     invocable,
 )
+from best_lambda.constructs.alarms import alarm_period, depth_alarm_metric
 from best_lambda.constructs.hardened_function import HardenedFunctionOptions
-from best_lambda.defaults import lambda_ as lambda_defaults
 from best_lambda.defaults import scheduler as defaults
 from best_lambda.defaults.scheduler import SCHEDULED_FUNCTION_PROPS
 from best_lambda.schedules import DAY_SECONDS, parse_schedule
@@ -257,7 +256,7 @@ class ScheduledFunction(Construct):
         self._alarms.add(
             "TargetErrors",
             group.metric_target_errors(
-                period=cdk.Duration.minutes(lambda_defaults.ALARM_PERIOD_MINUTES),
+                period=alarm_period(),
                 statistic="Sum",
             ),
             1,

@@ -24,12 +24,11 @@ from best_lambda.constructs._trigger import (
     Invocation,
     TargetFunction,
     check_trigger_props,
-    depth_alarm_metric,
     failure_queue,
     invocable,
 )
+from best_lambda.constructs.alarms import alarm_period, depth_alarm_metric
 from best_lambda.constructs.hardened_function import HardenedFunctionOptions
-from best_lambda.defaults import lambda_ as lambda_defaults
 from best_lambda.defaults import streams as defaults
 from best_lambda.defaults.streams import NEW_STREAM_OPTIONS, STREAM_CONSUMER_PROPS
 
@@ -353,7 +352,7 @@ class StreamConsumer(Construct):
                 self._mapping.node.add_dependency(policy)
 
     def _add_alarms(self, plan: _Plan) -> None:
-        period = cdk.Duration.minutes(lambda_defaults.ALARM_PERIOD_MINUTES)
+        period = alarm_period()
         self._alarms.add(
             "IteratorAge",
             self._function.metric("IteratorAge", period=period, statistic="Maximum"),

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Never
 
-import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -21,11 +20,10 @@ from best_lambda.constructs._trigger import (
     TargetFunction,
     check_trigger_props,
     delivery_dead_letter_queue,
-    depth_alarm_metric,
     invocable,
 )
+from best_lambda.constructs.alarms import alarm_period, depth_alarm_metric
 from best_lambda.constructs.hardened_function import HardenedFunctionOptions
-from best_lambda.defaults import lambda_ as lambda_defaults
 from best_lambda.defaults.sns import AWS_MANAGED_KEY_ALIAS, TOPIC_SUBSCRIBER_PROPS
 
 __all__ = ["TopicSubscriber"]
@@ -176,7 +174,6 @@ class TopicSubscriber(Construct):
         return MappingProxyType(self._alarms.alarms)
 
     def _add_alarms(self) -> None:
-        period = cdk.Duration.minutes(lambda_defaults.ALARM_PERIOD_MINUTES)
         self._alarms.add(
             "DeliveryDeadLetterQueueDepth",
             depth_alarm_metric(self._dead_letter_queue),
@@ -187,7 +184,7 @@ class TopicSubscriber(Construct):
         self._alarms.add(
             "FailedToRedriveToDlq",
             self._topic.metric(
-                "NumberOfNotificationsFailedToRedriveToDlq", period=period, statistic="Sum"
+                "NumberOfNotificationsFailedToRedriveToDlq", period=alarm_period(), statistic="Sum"
             ),
             1,
             "SNS could neither deliver messages nor move them to the subscription's "
