@@ -170,9 +170,9 @@ class PropsChecker:
         return resolved
 
     def _value(self, label: str, value: Any, kind: Kind, prop: Prop) -> tuple[bool, Any]:
-        problem = _judge(value, kind)
+        problem, resolved = _judged(value, kind)
         if problem is None:
-            return True, _resolve(value, kind)
+            return True, resolved
         if isinstance(kind, (MapOf, ListOf)) and problem == "":
             # Items were judged one by one; record each (keys and values named).
             return self._container(label, value, kind, prop)
@@ -243,11 +243,10 @@ class PropsChecker:
 
     def seconds(self, prop: str, value: Any, low: int, high: int, why: str) -> int | None:
         """A whole-seconds :class:`aws_cdk.Duration` within ``[low, high]``; else record it."""
-        problem = _judge(value, Seconds(low, high, why))
+        problem, seconds = _judge_seconds(value, Seconds(low, high, why))
         if problem is not None:
             self.add(prop, value, problem)
-            return None
-        return int(_resolve(value, Seconds(low, high)))
+        return seconds
 
     def integer(self, prop: str, value: Any, low: int, high: int | None, why: str) -> int | None:
         """An ``int`` within ``[low, high]`` (``high=None``: no upper bound); else record it."""
@@ -294,23 +293,59 @@ def _shown(value: Any, prop: Prop) -> str:
     return render(value)
 
 
+def _judge_seconds(value: Any, kind: Seconds) -> tuple[str | None, int | None]:
+    """What is wrong with a Duration for ``kind``, else its whole seconds.
+
+    Judging converts the Duration (a jsii round trip); the number is returned so that it
+    is not converted again.
+    """
+    if not isinstance(value, cdk.Duration):
+        return (
+            f"expected aws_cdk.Duration (e.g. Duration.seconds({kind.low})), "
+            f"got {type(value).__name__}"
+        ), None
+    if value.is_unresolved():
+        return (
+            f"must be a concrete duration, not {TOKEN}: best-lambda derives other settings "
+            "(alarms, timeouts) from it"
+        ), None
+    seconds = value.to_seconds(integral=False)
+    if seconds != int(seconds) or not kind.low <= seconds <= kind.high:
+        return f"must be {kind.describe()}", None
+    return None, int(seconds)
+
+
+def _judge_size(value: Any, kind: SizeMB) -> tuple[str | None, int | None]:
+    """What is wrong with a Size for ``kind``, else its whole MiB (converted once)."""
+    if not isinstance(value, cdk.Size):
+        return f"expected aws_cdk.Size (e.g. Size.mebibytes({kind.low})), got " + (
+            type(value).__name__
+        ), None
+    if value.is_unresolved():
+        return f"must be a concrete size, not {TOKEN}", None
+    mib = value.to_mebibytes(rounding=cdk.SizeRoundingBehavior.NONE)
+    if mib != int(mib) or not kind.low <= mib <= kind.high:
+        return f"must be {kind.describe()}", None
+    return None, int(mib)
+
+
+def _judged(value: Any, kind: Kind) -> tuple[str | None, Any]:
+    """:func:`_judge` and, when nothing is wrong, the value resolved (``None`` otherwise).
+
+    Durations and sizes are resolved to the number their judging computed.
+    """
+    if isinstance(kind, Seconds):
+        return _judge_seconds(value, kind)
+    if isinstance(kind, SizeMB):
+        return _judge_size(value, kind)
+    problem = _judge(value, kind)
+    return problem, _resolve(value, kind) if problem is None else None
+
+
 def _judge(value: Any, kind: Kind) -> str | None:
     """What is wrong with ``value`` for ``kind`` (``""``: look at the items), or ``None``."""
     if isinstance(kind, Seconds):
-        if not isinstance(value, cdk.Duration):
-            return (
-                f"expected aws_cdk.Duration (e.g. Duration.seconds({kind.low})), "
-                f"got {type(value).__name__}"
-            )
-        if value.is_unresolved():
-            return (
-                f"must be a concrete duration, not {TOKEN}: best-lambda derives other settings "
-                "(alarms, timeouts) from it"
-            )
-        seconds = value.to_seconds(integral=False)
-        if seconds != int(seconds) or not kind.low <= seconds <= kind.high:
-            return f"must be {kind.describe()}"
-        return None
+        return _judge_seconds(value, kind)[0]
     if isinstance(kind, Integer):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return f"expected int, got {type(value).__name__}"
@@ -324,16 +359,7 @@ def _judge(value: Any, kind: Kind) -> str | None:
             return f"must be {kind.describe()}"
         return None
     if isinstance(kind, SizeMB):
-        if not isinstance(value, cdk.Size):
-            return f"expected aws_cdk.Size (e.g. Size.mebibytes({kind.low})), got " + (
-                type(value).__name__
-            )
-        if value.is_unresolved():
-            return f"must be a concrete size, not {TOKEN}"
-        mib = value.to_mebibytes(rounding=cdk.SizeRoundingBehavior.NONE)
-        if mib != int(mib) or not kind.low <= mib <= kind.high:
-            return f"must be {kind.describe()}"
-        return None
+        return _judge_size(value, kind)[0]
     if isinstance(kind, Flag):
         return None if isinstance(value, bool) else f"expected bool, got {type(value).__name__}"
     if isinstance(kind, Text):
@@ -397,10 +423,7 @@ def _judge(value: Any, kind: Kind) -> str | None:
 
 
 def _resolve(value: Any, kind: Kind) -> Any:
-    if isinstance(kind, Seconds):
-        return int(value.to_seconds(integral=False))
-    if isinstance(kind, SizeMB):
-        return int(value.to_mebibytes(rounding=cdk.SizeRoundingBehavior.NONE))
+    """A valid value as :meth:`PropsChecker.check_table` returns it (see :func:`_judged`)."""
     if isinstance(kind, Integer):
         return int(value)
     if isinstance(kind, ListOf):
