@@ -14,8 +14,9 @@ from constructs import Construct, IConstruct
 __all__ = ["ACK_REASONS", "acknowledge", "harden_queue", "nag_resource", "secure_queue"]
 
 #: Why each cdk-nag finding our constructs acknowledge is a false positive or unavoidable,
-#: by rule ID (or by cause, for a rule acknowledged for several). Applied by the constructs
-#: themselves, so users inherit them with the construct.
+#: by rule ID (or by cause, for a rule acknowledged for several causes or whose ID names a
+#: resource), and why the aws-cdk-lib warnings they acknowledge do not apply. Applied by the
+#: constructs themselves, so users inherit them with the construct.
 ACK_REASONS: dict[str, str] = {
     "AwsSolutions-IAM5[Resource::*]": (
         "X-Ray's PutTraceSegments and PutTelemetryRecords (and, in a VPC, the EC2 network "
@@ -79,20 +80,48 @@ ACK_REASONS: dict[str, str] = {
         "function DLQ would never receive anything. BestLambda-AsyncFailureHandling verifies "
         "at synth that nothing invokes it asynchronously."
     ),
+    "s3:GetObject/s3:PutObject on object keys": (
+        "Object keys are not known in advance: the function may read the "
+        "keys that trigger it and write under its output prefix, nothing else."
+    ),
+    "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+    "AWSCodeDeployRoleForLambdaLimited]": (
+        "CodeDeploy's service role for this function's deployment group, assumable only by "
+        "codedeploy.amazonaws.com. AWSCodeDeployRoleForLambdaLimited is the policy AWS "
+        "publishes for Lambda deployments (aws-cdk-lib attaches it to every "
+        "LambdaDeploymentGroup): read the alarms, get and update the alias and its "
+        "provisioned concurrency, invoke CodeDeployHook_* functions."
+    ),
+    "CodeDeploy hook": (
+        "aws-cdk-lib's grantInvoke on a deployment hook adds '<hook ARN>:*' (its versions "
+        "and aliases) to the CodeDeploy role: still that one hook function, nothing else."
+    ),
+    # A warning of aws-cdk-lib's, acknowledged with Annotations.acknowledge_warning.
+    "@aws-cdk/aws-lambda:snapStartRequirePublish": (
+        "deployment= publishes a version with SnapStart and points the alias at it; every "
+        "trigger best-lambda wires invokes the alias."
+    ),
 }
 
 
 def acknowledge(
-    construct: IConstruct, rule_id: str, *, about: str | None = None, reason: str | None = None
+    construct: IConstruct, *rule_ids: str, about: str | None = None, reason: str | None = None
 ) -> None:
-    """Acknowledge a rule on ``construct`` with its reason from :data:`ACK_REASONS`.
+    """Acknowledge rules on ``construct``, each with its reason from :data:`ACK_REASONS`.
 
-    ``about`` names the entry of :data:`ACK_REASONS` when it is not ``rule_id`` (one rule,
-    acknowledged for different causes); ``reason`` is the user's own, for a choice the
-    user made explicitly (a public function URL).
+    All in one ``Validations.of(construct).acknowledge(...)`` (each ``Validations.of`` is a
+    jsii round trip). ``about`` names the entry of :data:`ACK_REASONS` when it is not the
+    rule ID (one rule, acknowledged for different causes; rules whose ID names a resource);
+    ``reason`` is the user's own, for a choice the user made explicitly (a public function
+    URL).
     """
-    text = reason if reason is not None else ACK_REASONS[about or rule_id]
-    cdk.Validations.of(construct).acknowledge(cdk.Acknowledgment(id=rule_id, reason=text))
+    acknowledgments = [
+        cdk.Acknowledgment(
+            id=rule_id, reason=reason if reason is not None else ACK_REASONS[about or rule_id]
+        )
+        for rule_id in rule_ids
+    ]
+    cdk.Validations.of(construct).acknowledge(*acknowledgments)
 
 
 def secure_queue(

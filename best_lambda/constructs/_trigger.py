@@ -359,8 +359,7 @@ def failure_queue(
         content_based_deduplication=content_based_deduplication,
         encryption_key=encryption_key,
     )
-    for rule_id in acknowledgements:
-        acknowledge(queue, rule_id)
+    acknowledge(queue, *acknowledgements)
     return queue
 
 

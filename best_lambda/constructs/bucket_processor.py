@@ -264,14 +264,14 @@ class BucketProcessor(Construct):
             ],
         )
         stack = cdk.Stack.of(self)
-        for _, arn in access:
-            cdk.Validations.of(policy).acknowledge(
-                cdk.Acknowledgment(
-                    id=f"AwsSolutions-IAM5[Resource::{nag_resource(stack.resolve(arn))}]",
-                    reason="Object keys are not known in advance: the function may read the "
-                    "keys that trigger it and write under its output prefix, nothing else.",
-                )
-            )
+        acknowledge(
+            policy,
+            *(
+                f"AwsSolutions-IAM5[Resource::{nag_resource(stack.resolve(arn))}]"
+                for _, arn in access
+            ),
+            about="s3:GetObject/s3:PutObject on object keys",
+        )
         key = self._bucket.encryption_key
         if key is not None:
             if output_prefix:
@@ -283,8 +283,7 @@ class BucketProcessor(Construct):
         """aws-cdk-lib's notifications function gets two findings we cannot fix; once per stack."""
         handler = cdk.Stack.of(self._bucket).node.try_find_child(NOTIFICATIONS_HANDLER)
         if handler is not None and handler not in _ACKNOWLEDGED:
-            for rule_id in _HANDLER_FINDINGS:
-                acknowledge(handler, rule_id)
+            acknowledge(handler, *_HANDLER_FINDINGS)
             _ACKNOWLEDGED.add(handler)
 
     # -- public surface -------------------------------------------------------------------

@@ -40,6 +40,7 @@ from aws_cdk import aws_lambda as lambda_
 
 from best_lambda import limits
 from best_lambda.constructs._props import PropsChecker
+from best_lambda.constructs._shared import ACK_REASONS, acknowledge
 from best_lambda.defaults import codedeploy as defaults
 from best_lambda.defaults.codedeploy import SAFE_DEPLOYMENT_PROPS
 from best_lambda.errors import Problem
@@ -60,23 +61,6 @@ _CODEDEPLOY_POLICY = (
     "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
     "AWSCodeDeployRoleForLambdaLimited]"
 )
-_REASONS = {
-    _CODEDEPLOY_POLICY: (
-        "CodeDeploy's service role for this function's deployment group, assumable only by "
-        "codedeploy.amazonaws.com. AWSCodeDeployRoleForLambdaLimited is the policy AWS "
-        "publishes for Lambda deployments (aws-cdk-lib attaches it to every "
-        "LambdaDeploymentGroup): read the alarms, get and update the alias and its "
-        "provisioned concurrency, invoke CodeDeployHook_* functions."
-    ),
-    "hook": (
-        "aws-cdk-lib's grantInvoke on a deployment hook adds '<hook ARN>:*' (its versions "
-        "and aliases) to the CodeDeploy role: still that one hook function, nothing else."
-    ),
-    SNAP_START_WARNING: (
-        "deployment= publishes a version with SnapStart and points the alias at it; every "
-        "trigger best-lambda wires invokes the alias."
-    ),
-}
 
 
 class SafeDeployment(TypedDict, total=False):
@@ -343,22 +327,17 @@ def deployment_group(
         if value is not None:
             props[name] = value
     group = codedeploy.LambdaDeploymentGroup(function, "DeploymentGroup", **props)
-    validations = cdk.Validations.of(group)
-    validations.acknowledge(
-        cdk.Acknowledgment(id=_CODEDEPLOY_POLICY, reason=_REASONS[_CODEDEPLOY_POLICY])
-    )
+    acknowledge(group, _CODEDEPLOY_POLICY)
+    hooks: list[str] = []
     for hook in (plan.pre_hook, plan.post_hook):
-        if hook is not None:
-            arn = _arn_in_findings(function, hook)
-            if arn is not None:
-                validations.acknowledge(
-                    cdk.Acknowledgment(
-                        id=f"AwsSolutions-IAM5[Resource::{arn}:*]", reason=_REASONS["hook"]
-                    )
-                )
+        arn = _arn_in_findings(function, hook) if hook is not None else None
+        if arn is not None:
+            hooks.append(f"AwsSolutions-IAM5[Resource::{arn}:*]")
+    if hooks:
+        acknowledge(group, *hooks, about="CodeDeploy hook")
     if snap_start:
         cdk.Annotations.of(function).acknowledge_warning(
-            SNAP_START_WARNING, _REASONS[SNAP_START_WARNING]
+            SNAP_START_WARNING, ACK_REASONS[SNAP_START_WARNING]
         )
     return group
 

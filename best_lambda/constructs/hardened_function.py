@@ -503,13 +503,15 @@ class HardenedFunction(lambda_.Function):
             acknowledge(
                 node.find_child("EventInvokeConfig"), "Serverless-LambdaAsyncFailureDestination"
             )
+        on_function: list[str] = []
         if plan.synchronous:
             # Declared synchronous or poll-based; BestLambda-AsyncFailureHandling still checks
             # at synth that nothing invokes the function asynchronously.
-            acknowledge(cfn, "Serverless-LambdaDLQ")
+            on_function.append("Serverless-LambdaDLQ")
         if plan.runtime_is_default and _newest_python_name() != defaults.RUNTIME:
-            acknowledge(cfn, "AwsSolutions-L1")
-            acknowledge(cfn, "Serverless-LambdaLatestVersion")
+            on_function += ["AwsSolutions-L1", "Serverless-LambdaLatestVersion"]
+        if on_function:
+            acknowledge(cfn, *on_function)
 
         if not mutable:
             cdk.Annotations.of(self).add_warning_v2(
