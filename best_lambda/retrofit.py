@@ -30,21 +30,18 @@ from typing import Any
 
 import aws_cdk as cdk
 import jsii
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
-from constructs import IConstruct
+from constructs import IConstruct, Node
 
 from best_lambda import limits
 from best_lambda.constructs._props import PropsChecker
-from best_lambda.constructs._shared import acknowledge
+from best_lambda.constructs._shared import XRAY_ACTIONS, wildcard_policy
 from best_lambda.defaults import lambda_ as defaults
 from best_lambda.rules.framework import FRAMEWORK_COMPONENTS
 
 __all__ = ["HardenFunctions"]
-
-_XRAY = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
 
 
 @jsii.implements(cdk.IAspect)
@@ -145,10 +142,11 @@ class HardenFunctions:
 
         if isinstance(node, HardenedFunction):  # hardened already, and differently
             return
-        path = node.node.path
+        construct = node.node  # read once: each access is a jsii round trip
+        path = construct.path
         if any(pattern.search(path) for _, pattern in FRAMEWORK_COMPONENTS):
             return
-        cfn = node.node.default_child
+        cfn = construct.default_child
         if not isinstance(cfn, lambda_.CfnFunction):
             return
         changed: list[str] = []
@@ -158,9 +156,9 @@ class HardenFunctions:
             changed.append("architecture")
         if self._tracing and cfn.tracing_config is None:
             changed += self._trace(node, cfn, notes)
-        changed += self._logging(node, cfn, notes)
+        changed += self._logging(node, construct, cfn, notes)
         if self._timeout_s is not None and cfn.timeout is None:
-            changed += self._timeout(node, cfn, notes)
+            changed += self._timeout(node, construct, cfn, notes)
         if self._memory is not None and cfn.memory_size is None:
             cfn.memory_size = self._memory
             changed.append("memory_size")
@@ -182,26 +180,23 @@ class HardenFunctions:
         if role is None or _is_immutable(role):
             notes.append("tracing left off: the role is immutable and cannot be given X-Ray writes")
             return []
-        policy = iam.Policy(
-            node,
-            "TracingPolicy",
-            roles=[role],
-            statements=[iam.PolicyStatement(actions=_XRAY, resources=["*"])],
-        )
-        acknowledge(policy, "AwsSolutions-IAM5[Resource::*]")
-        cfn.node.add_dependency(policy)
+        wildcard_policy(node, "TracingPolicy", role, XRAY_ACTIONS, needed_by=cfn)
         cfn.tracing_config = lambda_.CfnFunction.TracingConfigProperty(mode="Active")
         return ["tracing"]
 
     # -- logs -------------------------------------------------------------------------------
     def _logging(
-        self, node: lambda_.Function, cfn: lambda_.CfnFunction, notes: list[str]
+        self,
+        node: lambda_.Function,
+        construct: Node,
+        cfn: lambda_.CfnFunction,
+        notes: list[str],
     ) -> list[str]:
         if cfn.logging_config is not None:
             return []  # the function chose its logging; keep it whole
         changed: list[str] = []
         if self._retention is not None:
-            changed += self._retain(node, notes)
+            changed += self._retain(node, construct, notes)
         if self._json_logs:
             cfn.logging_config = lambda_.CfnFunction.LoggingConfigProperty(
                 log_format="JSON",
@@ -211,17 +206,17 @@ class HardenFunctions:
             changed.append("json_logs")
         return changed
 
-    def _retain(self, node: lambda_.Function, notes: list[str]) -> list[str]:
+    def _retain(self, node: lambda_.Function, construct: Node, notes: list[str]) -> list[str]:
         assert self._retention is not None
         days = limits.LOG_RETENTION_DAYS[self._retention.name]
-        managed = node.node.try_find_child("LogGroup")  # @aws-cdk/aws-lambda:useCdkManagedLogGroup
+        managed = construct.try_find_child("LogGroup")  # @aws-cdk/aws-lambda:useCdkManagedLogGroup
         if isinstance(managed, logs.LogGroup):
             cfn_group = managed.node.default_child
             if isinstance(cfn_group, logs.CfnLogGroup) and cfn_group.retention_in_days is None:
                 cfn_group.retention_in_days = days
                 return ["log_retention"]
             return []
-        if node.node.try_find_child("LogRetention") is not None:
+        if construct.try_find_child("LogRetention") is not None:
             return []  # the deprecated log_retention= already sets one; keep the choice
         name = f"/aws/lambda/{node.function_name}"
         if self._existing:
@@ -233,11 +228,15 @@ class HardenFunctions:
 
     # -- timeout ----------------------------------------------------------------------------
     def _timeout(
-        self, node: lambda_.Function, cfn: lambda_.CfnFunction, notes: list[str]
+        self,
+        node: lambda_.Function,
+        construct: Node,
+        cfn: lambda_.CfnFunction,
+        notes: list[str],
     ) -> list[str]:
         assert self._timeout_s is not None
         allowed = self._timeout_s
-        for source, visibility, window in self._sqs_sources(node):
+        for source, visibility, window in self._sqs_sources(node, construct):
             if visibility is None:
                 notes.append(
                     f"timeout left unset: the visibility timeout of {source} is not known, so no "
@@ -257,11 +256,16 @@ class HardenFunctions:
             notes.append(f"timeout {allowed} s to fit its SQS source's visibility timeout")
         return ["timeout"]
 
-    def _sqs_sources(self, node: lambda_.Function) -> list[tuple[str, int | None, int]]:
-        """(queue, its visibility timeout or None, batching window) for each SQS mapping."""
+    def _sqs_sources(
+        self, node: lambda_.Function, construct: Node
+    ) -> list[tuple[str, int | None, int]]:
+        """(queue, its visibility timeout or None, batching window) for each SQS mapping.
+
+        ``construct`` is ``node.node``, read once by :meth:`visit`.
+        """
         found: list[tuple[str, int | None, int]] = []
         stack = cdk.Stack.of(node)
-        for child in node.node.children:
+        for child in construct.children:
             if not isinstance(child, lambda_.EventSourceMapping):
                 continue
             mapping = child.node.default_child

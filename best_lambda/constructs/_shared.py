@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import aws_cdk as cdk
@@ -11,7 +11,18 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct, IConstruct
 
-__all__ = ["ACK_REASONS", "acknowledge", "harden_queue", "nag_resource", "secure_queue"]
+__all__ = [
+    "ACK_REASONS",
+    "XRAY_ACTIONS",
+    "acknowledge",
+    "harden_queue",
+    "nag_resource",
+    "secure_queue",
+    "wildcard_policy",
+]
+
+#: What a function needs to send traces to X-Ray; neither supports resource-level permissions.
+XRAY_ACTIONS = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
 
 #: Why each cdk-nag finding our constructs acknowledge is a false positive or unavoidable,
 #: by rule ID (or by cause, for a rule acknowledged for several causes or whose ID names a
@@ -122,6 +133,33 @@ def acknowledge(
         for rule_id in rule_ids
     ]
     cdk.Validations.of(construct).acknowledge(*acknowledgments)
+
+
+def wildcard_policy(
+    scope: Construct,
+    policy_id: str,
+    role: iam.IRole,
+    actions: Sequence[str],
+    *,
+    needed_by: IConstruct,
+) -> iam.Policy:
+    """A policy of its own allowing ``actions`` on ``'*'``, acknowledged; ``needed_by`` waits.
+
+    For actions that support no resource-level permissions (X-Ray's, a VPC function's
+    network interfaces): kept out of the role's default policy, so that the user's grants
+    there stay checked for wildcards, and acknowledged for AwsSolutions-IAM5. ``needed_by``
+    (the function's ``CfnFunction``) depends on it, so that the function has the permission
+    from its first invocation. Shared by HardenedFunction and the HardenFunctions aspect.
+    """
+    policy = iam.Policy(
+        scope,
+        policy_id,
+        roles=[role],
+        statements=[iam.PolicyStatement(actions=list(actions), resources=["*"])],
+    )
+    acknowledge(policy, "AwsSolutions-IAM5[Resource::*]")
+    needed_by.node.add_dependency(policy)
+    return policy
 
 
 def secure_queue(

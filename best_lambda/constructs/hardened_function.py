@@ -31,7 +31,7 @@ from best_lambda.constructs._function_plan import (
     default_runtime,
     newest_python_runtime,
 )
-from best_lambda.constructs._shared import acknowledge, harden_queue
+from best_lambda.constructs._shared import XRAY_ACTIONS, acknowledge, harden_queue, wildcard_policy
 from best_lambda.constructs.alarms import alarm, alarm_actions, alarm_period, depth_alarm_metric
 from best_lambda.constructs.deployment import (
     SafeDeployment,
@@ -56,7 +56,6 @@ _REPLACED_MANAGED_POLICIES = (
     "service-role/AWSLambdaBasicExecutionRole",
     "service-role/AWSLambdaVPCAccessExecutionRole",
 )
-_XRAY_ACTIONS = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
 _ENI_ACTIONS = (
     "ec2:CreateNetworkInterface",
     "ec2:DescribeNetworkInterfaces",
@@ -448,14 +447,9 @@ class HardenedFunction(lambda_.Function):
         # immutable role gets none: a Policy naming it would change it behind the user's back.
         mutable = not plan.role_given or not _is_immutable(role)
         if mutable:
-            wildcard = [_wildcard_policy(self, "TracingPolicy", role, _XRAY_ACTIONS)]
+            wildcard_policy(self, "TracingPolicy", role, XRAY_ACTIONS, needed_by=cfn)
             if plan.vpc:
-                wildcard.append(
-                    _wildcard_policy(self, "NetworkInterfacePolicy", role, _ENI_ACTIONS)
-                )
-            for policy in wildcard:
-                acknowledge(policy, "AwsSolutions-IAM5[Resource::*]")
-                cfn.node.add_dependency(policy)
+                wildcard_policy(self, "NetworkInterfacePolicy", role, _ENI_ACTIONS, needed_by=cfn)
 
         log_group = plan.log_group
         managed = None if log_group is not None else node.try_find_child("LogGroup")
@@ -626,17 +620,6 @@ class HardenedFunction(lambda_.Function):
 
 def _window(minutes: int) -> str:
     return "the last minute" if minutes == 1 else f"the last {minutes} minutes"
-
-
-def _wildcard_policy(
-    scope: Construct, policy_id: str, role: iam.IRole, actions: Sequence[str]
-) -> iam.Policy:
-    return iam.Policy(
-        scope,
-        policy_id,
-        roles=[role],
-        statements=[iam.PolicyStatement(actions=list(actions), resources=["*"])],
-    )
 
 
 def _is_immutable(role: iam.IRole) -> bool:
