@@ -24,6 +24,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from constructs import IConstruct, IValidation
 
+from best_lambda.assembly.cloud import ACK_METADATA
 from best_lambda.rules.lambda_ import recursive_loop
 from best_lambda.rules.model import Status
 from best_lambda.rules.options import CheckOptions
@@ -38,7 +39,6 @@ __all__ = [
     "s3_event_name",
 ]
 
-_ACK_METADATA = "aws:cdk:acknowledged-rules"
 _NOTIFICATIONS_ID = "Notifications"
 
 
@@ -267,7 +267,7 @@ def _acknowledged(construct: IConstruct) -> bool:
     """Whether BestLambda-RecursiveLoop is acknowledged on ``construct`` or an ancestor."""
     for scope in construct.node.scopes:
         for entry in scope.node.metadata:
-            data = entry.data if entry.type == _ACK_METADATA else None
+            data = entry.data if entry.type == ACK_METADATA else None
             if isinstance(data, dict) and any(
                 str(k).lower().endswith("bestlambda-recursiveloop") for k in data
             ):

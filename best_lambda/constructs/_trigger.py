@@ -43,6 +43,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from best_lambda.constructs._function_plan import _ASYNC_PROPS
 from best_lambda.constructs._props import PropsChecker, implements
 from best_lambda.constructs._shared import acknowledge, secure_queue
 from best_lambda.constructs.alarms import alarm, alarm_actions
@@ -62,14 +63,12 @@ __all__ = [
     "invocable",
 ]
 
-#: HardenedFunction options about asynchronous invocation.
-ASYNC_OPTIONS = (
-    "dead_letter_queue",
-    "dead_letter_queue_enabled",
-    "on_failure",
-    "on_success",
-    "retry_attempts",
-    "max_event_age",
+#: HardenedFunction options about asynchronous invocation: those HardenedFunction refuses
+#: beside dead_letter_queue_enabled=False, and that flag itself, in declaration order.
+ASYNC_OPTIONS = tuple(
+    name
+    for name in FUNCTION_PROPS.names
+    if name in _ASYNC_PROPS or name == "dead_letter_queue_enabled"
 )
 
 
@@ -363,18 +362,20 @@ def failure_queue(
     return queue
 
 
-def delivery_dead_letter_queue(scope: Construct, given: sqs.IQueue | None) -> sqs.IQueue:
-    """The dead-letter queue of a subscription or target: ``given``, or a new one.
+def delivery_dead_letter_queue(
+    scope: Construct, given: sqs.IQueue | None, construct_id: str = "DeadLetterQueue"
+) -> sqs.IQueue:
+    """The dead-letter queue of a subscription, target or stream mapping: ``given``, or new.
 
-    For what the service could not deliver to the function (the function's own failures go
-    to the function's dead-letter queue). A new queue is a :func:`failure_queue` at
-    ``<scope>/DeadLetterQueue``, acknowledged for the cdk-nag findings a DLQ of a DLQ and
-    cdk-nag#1990 raise.
+    For what the service could not deliver to the function, or what a stream's poller gave
+    up on (the function's own failures go to the function's dead-letter queue). A new queue
+    is a :func:`failure_queue` at ``<scope>/<construct_id>``, acknowledged for the cdk-nag
+    findings a DLQ of a DLQ and cdk-nag#1990 raise.
     """
     if given is not None:
         return given
     return failure_queue(
         scope,
-        "DeadLetterQueue",
+        construct_id,
         acknowledgements=("Serverless-SQSRedrivePolicy", "AwsSolutions-SQS3"),
     )

@@ -426,7 +426,10 @@ def _plan(
                 "the function's timeout is not known here (an imported function): pass "
                 "visibility_timeout= of at least 6 x its timeout + the batching window",
             )
-        timeout_s = (values.get("visibility_timeout") or 0) // 6 or lambda_defaults.TIMEOUT_SECONDS
+        # The longest timeout the visibility timeout given allows, else the default.
+        visibility = values.get("visibility_timeout") or 0
+        fitting = visibility // limits.SQS_VISIBILITY_TIMEOUT_MULTIPLIER
+        timeout_s = fitting or lambda_defaults.TIMEOUT_SECONDS
     required = required_visibility_timeout(timeout_s, window_s)
     visibility_s = required
     max_receive = values.get("max_receive_count", defaults.MAX_RECEIVE_COUNT)

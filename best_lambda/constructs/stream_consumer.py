@@ -24,7 +24,7 @@ from best_lambda.constructs._trigger import (
     Invocation,
     TargetFunction,
     check_trigger_props,
-    failure_queue,
+    delivery_dead_letter_queue,
     invocable,
 )
 from best_lambda.constructs.alarms import alarm_period, depth_alarm_metric
@@ -316,16 +316,10 @@ class StreamConsumer(Construct):
         return str(self._stream_consumer.stream_consumer_arn)
 
     def _destination(self, on_failure: Any) -> tuple[sqs.IQueue | None, lambda_.IEventSourceDlq]:
-        if on_failure is None:
-            queue: sqs.IQueue = failure_queue(
-                self,
-                "OnFailureQueue",
-                acknowledgements=("Serverless-SQSRedrivePolicy", "AwsSolutions-SQS3"),
-            )
-        elif implements(on_failure, "queue_arn"):
-            queue = on_failure
-        else:
-            return None, on_failure
+        """The on-failure queue (given, or created) and the mapping's destination."""
+        if on_failure is not None and not implements(on_failure, "queue_arn"):
+            return None, on_failure  # another destination (an SNS topic, an S3 bucket)
+        queue = delivery_dead_letter_queue(self, on_failure, "OnFailureQueue")
         return queue, event_sources.SqsDlq(queue)
 
     def _grant_read(self) -> None:
