@@ -43,7 +43,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from best_lambda.constructs._function_plan import _ASYNC_PROPS
+from best_lambda.constructs._function_plan import _ASYNC_PROPS, _Plan
 from best_lambda.constructs._props import PropsChecker, implements
 from best_lambda.constructs._shared import acknowledge, secure_queue
 from best_lambda.constructs.alarms import alarm, alarm_actions
@@ -99,6 +99,8 @@ class TargetFunction:
     options: dict[str, Any]
     #: The function's timeout in seconds when it is known (built, or a HardenedFunction).
     timeout_s: int | None
+    #: The checked plan of the function to build (``None`` for a given function).
+    plan: _Plan | None = None
 
     @classmethod
     def check(
@@ -185,7 +187,7 @@ class TargetFunction:
         checker.problems += [
             Problem(f"function_options.{p.prop}", p.value, p.allowed) for p in sub.problems
         ]
-        return cls(invocation, None, options, plan.timeout_s)
+        return cls(invocation, None, options, plan.timeout_s, plan)
 
     @property
     def alarm_topic(self) -> sns.ITopic | None:
@@ -210,11 +212,13 @@ class TargetFunction:
         """The given function, or a :class:`HardenedFunction` built in ``scope``.
 
         A built function's Powertools service name defaults to the trigger's ID (set in
-        :meth:`check`), not to its own child ID, which is the same in every trigger.
+        :meth:`check`), not to its own child ID, which is the same in every trigger. It is
+        built from the plan :meth:`check` made, not planned again.
         """
         if self.given is not None:
             return self.given
-        return HardenedFunction(scope, construct_id, **self.options)
+        assert self.plan is not None  # check recorded a problem otherwise
+        return HardenedFunction._bl_from_plan(scope, construct_id, self.plan)
 
 
 def invocable(function: lambda_.IFunction) -> lambda_.IFunction:

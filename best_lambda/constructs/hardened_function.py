@@ -386,7 +386,25 @@ class HardenedFunction(lambda_.Function):
         **unknown: Never,
     ) -> None:
         given = {k: v for k, v in locals().items() if k in FUNCTION_PROPS}
-        plan = _plan(scope, construct_id, given, unknown)
+        self._bl_build(scope, construct_id, _plan(scope, construct_id, given, unknown))
+
+    @classmethod
+    def _bl_from_plan(cls, scope: Construct, construct_id: str, plan: _Plan) -> HardenedFunction:
+        """A function from options a trigger checked already (:func:`check_function_options`).
+
+        A trigger checks its ``function_options`` with its own arguments, for one error
+        listing all; ``__init__`` would plan them again, every check and its jsii round
+        trips repeated. The plan must come from the same options, checked in the same
+        stack, with no problem recorded. ``__init__`` is skipped, not the construction:
+        ``aws_lambda.Function.__init__`` creates (and jsii registers) the object in
+        :meth:`_bl_build`, as for any function.
+        """
+        function = cls.__new__(cls)
+        function._bl_build(scope, construct_id, plan)
+        return function
+
+    def _bl_build(self, scope: Construct, construct_id: str, plan: _Plan) -> None:
+        """Create the function and what it adds, from a checked plan (nothing is checked)."""
         from best_lambda.bundling import raise_bundling_errors
 
         with raise_bundling_errors():  # PythonCode bundles inside aws_lambda.Function

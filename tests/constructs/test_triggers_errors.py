@@ -317,3 +317,31 @@ def test_function_props_are_declared_for_the_helper():
     assert {"timeout", "retry_attempts", "dead_letter_queue_enabled", "memory_size"} <= set(
         FUNCTION_PROPS.names
     )
+
+
+# -- a trigger's function options are checked once ---------------------------------------------
+@pytest.mark.parametrize(
+    ("cls", "kwargs"),
+    [
+        *((cls, required) for cls, required in REQUIRED.items()),
+        (BucketProcessor, {"through_queue": True}),
+    ],
+    ids=lambda v: v.__name__ if isinstance(v, type) else str(v or ""),
+)
+def test_a_built_function_is_planned_once(
+    stack: cdk.Stack, monkeypatch: pytest.MonkeyPatch, cls: type, kwargs: dict[str, Any]
+):
+    from best_lambda.constructs import _function_plan
+
+    planned: list[str] = []
+    validate = _function_plan._validate
+
+    def counting(checker: Any, *args: Any, **kw: Any) -> Any:
+        planned.append(checker.construct_type)
+        return validate(checker, *args, **kw)
+
+    monkeypatch.setattr(_function_plan, "_validate", counting)
+    options = {"code": CODE, "handler": "index.handler"}
+    built = cls(stack, "Once", function_options=options, **kwargs)
+    assert isinstance(built.function, HardenedFunction)
+    assert planned == [cls.__name__]  # by the trigger's check; never by HardenedFunction
