@@ -37,7 +37,12 @@ from best_lambda.assembly.cloud import (
     is_cloud_assembly,
     read_assembly,
 )
-from best_lambda.assembly.loader import TemplateLoadError, load_template, looks_like_template
+from best_lambda.assembly.loader import (
+    NotATemplateError,
+    TemplateLoadError,
+    load_template,
+    looks_like_template,
+)
 from best_lambda.checks.run import acknowledgement_notices, select_rules
 from best_lambda.report.baseline import Baseline, BaselineError
 from best_lambda.report.model import (
@@ -227,7 +232,7 @@ def audit(
                 taken.add(source.template.name)
                 sources.append(source)
         except (TemplateLoadError, AssemblyError) as error:
-            if explicit or not error.reason.startswith("not a CloudFormation template"):
+            if explicit or not isinstance(error, NotATemplateError):
                 result.problems.append(InputProblem(_display(Path(error.path)), error.reason))
         except MalformedTemplateError as error:
             result.problems.append(InputProblem(_display(path), "; ".join(error.problems)))
