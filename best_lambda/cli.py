@@ -51,6 +51,7 @@ from best_lambda.report.model import (
     EXIT_INPUT,
     EXIT_OK,
     EXIT_USAGE,
+    OUTCOMES,
     Audit,
     AuditFinding,
     AuditTemplate,
@@ -59,7 +60,7 @@ from best_lambda.report.model import (
     Suppression,
 )
 from best_lambda.rules.engine import TemplateInput, evaluate
-from best_lambda.rules.model import Rule, Severity, Status
+from best_lambda.rules.model import Rule, Status
 from best_lambda.rules.options import CheckOptions
 from best_lambda.rules.template import FUNCTION, MalformedTemplateError, TemplateIndex
 
@@ -274,9 +275,6 @@ def audit(
     return result
 
 
-_WORST = ("error", "warning", "unknown", "accepted", "compliant", "n/a")
-
-
 def _fill_scorecard(
     source: _Source,
     statuses: Any,
@@ -304,13 +302,7 @@ def _fill_scorecard(
     for finding in findings:
         if finding.template != name:
             continue
-        if finding.suppression is not None:
-            outcome = "accepted"
-        elif finding.status is Status.UNKNOWN:
-            outcome = "unknown"
-        else:
-            outcome = "error" if finding.severity is Severity.ERROR else "warning"
-        outcome_of.setdefault((finding.logical_id, finding.rule.id), []).append(outcome)
+        outcome_of.setdefault((finding.logical_id, finding.rule.id), []).append(finding.outcome)
     for function in functions:
         related = {function.logical_id, *index.targets_in(function.properties)}
         related |= {r.logical_id for r in index.referrers(function.logical_id)}
@@ -327,7 +319,7 @@ def _fill_scorecard(
             states = [judged.get(lid, {}).get(rule_id) for lid in related]
             if any(s is Status.COMPLIANT for s in states):
                 found.append("compliant")
-            template.cells[function.logical_id, rule_id] = min(found or ["n/a"], key=_WORST.index)
+            template.cells[function.logical_id, rule_id] = min(found or ["n/a"], key=OUTCOMES.index)
 
 
 # -- command line -----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from best_lambda.assembly.cloud import Acknowledgement, Acknowledgements, CloudAssembly
+from best_lambda.report.model import plural
 from best_lambda.rules.engine import Report, TemplateInput, Violation, evaluate
 from best_lambda.rules.model import Rule, Severity
 from best_lambda.rules.options import CheckOptions
@@ -78,14 +79,10 @@ class CheckRun:
         errors = sum(v.severity is Severity.ERROR for v in self.violations)
         warnings = len(self.violations) - errors
         return (
-            f"{PLUGIN_NAME}: {_count(errors, 'error')}, {_count(warnings, 'warning')}, "
-            f"{len(self.acknowledged)} acknowledged in {_count(self.report.resources, 'resource')}"
-            f" of {_count(self.report.templates, 'template')}"
+            f"{PLUGIN_NAME}: {plural(errors, 'error')}, {plural(warnings, 'warning')}, "
+            f"{len(self.acknowledged)} acknowledged in {plural(self.report.resources, 'resource')}"
+            f" of {plural(self.report.templates, 'template')}"
         )
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 def check_options(**kwargs: Any) -> CheckOptions:

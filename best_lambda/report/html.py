@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
-from best_lambda.report.model import Audit, AuditFinding, AuditTemplate
+from best_lambda.report.model import OUTCOMES, Audit, AuditTemplate, finding_counts
 from best_lambda.report.text import acknowledge_hint
-from best_lambda.rules.model import Severity, Status
 
 __all__ = ["render_html"]
 
@@ -44,14 +43,6 @@ def _cls(cell: str) -> str:
     return "na" if cell == "n/a" else cell
 
 
-def _outcome(finding: AuditFinding) -> str:
-    if finding.suppression is not None:
-        return "accepted"
-    if finding.status is Status.UNKNOWN:
-        return "unknown"
-    return "error" if finding.severity is Severity.ERROR else "warning"
-
-
 def _scorecard(template: AuditTemplate, rule_ids: list[str]) -> str:
     if not template.functions:
         return "<p class='muted'>No Lambda functions in this template.</p>"
@@ -82,24 +73,18 @@ def render_html(audit: Audit) -> str:
         "<h1>best-lambda audit</h1>",
         f"<p><strong>{escape(audit.summary())}</strong></p>",
         "<p class='legend'>",
-        *(
-            f"<span class='{_cls(k)}'>{_SYMBOL[k]} {k}</span>"
-            for k in ("error", "warning", "unknown", "accepted", "compliant", "n/a")
-        ),
+        *(f"<span class='{_cls(k)}'>{_SYMBOL[k]} {k}</span>" for k in OUTCOMES),
         "</p>",
         "<table><tr><th>template</th><th>kind</th><th>resources</th><th>functions</th>"
         "<th>errors</th><th>warnings</th><th>accepted</th></tr>",
     ]
-    by_template: dict[str, list[AuditFinding]] = {}
-    for finding in audit.findings:
-        by_template.setdefault(finding.template, []).append(finding)
-    for template in audit.templates:
-        mine = by_template.get(template.name, [])
-        errors = sum(f.suppression is None and f.severity is Severity.ERROR for f in mine)
-        warns = sum(f.suppression is None and f.severity is Severity.WARNING for f in mine)
-        n_accepted = sum(f.suppression is not None for f in mine)
+    by_template = audit.by_template()
+    for number, template in enumerate(audit.templates):
+        mine = finding_counts(by_template.get(template.name, []))
+        errors, warns = mine["errors"], mine["warnings"]
+        n_accepted = mine["acknowledged"] + mine["baselined"]
         parts.append(
-            f"<tr><td><a href='#t{audit.templates.index(template)}'>{escape(template.name)}</a>"
+            f"<tr><td><a href='#t{number}'>{escape(template.name)}</a>"
             f"</td><td>{escape(template.kind)}</td><td>{template.resources}</td>"
             f"<td>{len(template.functions)}</td><td class='{'error' if errors else ''}'>{errors}"
             f"</td><td class='{'warning' if warns else ''}'>{warns}</td>"
@@ -123,7 +108,7 @@ def render_html(audit: Audit) -> str:
         for finding in sorted(
             by_template.get(template.name, []), key=lambda f: (f.resource_key, f.finding_id)
         ):
-            outcome = _outcome(finding)
+            outcome = finding.outcome
             where = finding.construct_path or finding.logical_id
             line = f", line {finding.line}" if finding.line else ""
             accepted = ""
