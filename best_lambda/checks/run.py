@@ -137,13 +137,17 @@ def run_checks(
     options: CheckOptions,
     rules: Sequence[Rule],
     template_paths: Mapping[str, str] | None = None,
+    report: Report | None = None,
 ) -> CheckRun:
     """Evaluate ``rules`` over ``templates`` and split findings by acknowledgement.
 
     A finding is acknowledged when its ID (granular suffix included) is acknowledged on
-    its resource's construct path or an ancestor, with a reason.
+    its resource's construct path or an ancestor, with a reason. ``report`` is the
+    evaluation of ``templates`` when the caller made it already (the audit evaluates the
+    index it built when reading each template).
     """
-    report = evaluate(templates, rules=rules, options=options)
+    if report is None:
+        report = evaluate(templates, rules=rules, options=options)
     run = CheckRun(report=report, template_paths=dict(template_paths or {}))
     for violation in report.violations:
         reason = acknowledgements.reason(violation.finding_id, violation.path or "")
