@@ -7,12 +7,19 @@ coloured by outcome, and every finding with its fix and how to acknowledge it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from html import escape
+from typing import TYPE_CHECKING
 
-from best_lambda.report.model import OUTCOMES, Audit, AuditTemplate, finding_counts
+from best_lambda.report.model import OUTCOMES, Audit, AuditFinding, AuditTemplate, finding_counts
 from best_lambda.report.text import acknowledge_hint
+from best_lambda.rules.model import Status
+from best_lambda.rules.template import FUNCTION
 
-__all__ = ["render_html"]
+if TYPE_CHECKING:
+    from best_lambda.rules.template import TemplateIndex
+
+__all__ = ["render_html", "scorecard_cells"]
 
 _STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#1b1f24}
@@ -41,6 +48,44 @@ _SYMBOL = {
 
 def _cls(cell: str) -> str:
     return "na" if cell == "n/a" else cell
+
+
+def scorecard_cells(
+    index: TemplateIndex,
+    statuses: Mapping[tuple[str, str, str], Status],
+    findings: Iterable[AuditFinding],
+) -> dict[tuple[str, str], str]:
+    """(function logical ID, rule ID) -> outcome, for :attr:`AuditTemplate.cells`.
+
+    A rule's cell for a function is the worst outcome (:data:`OUTCOMES` order) of the rule
+    on the function and the resources around it: what it refers to, what refers to it, and
+    its role's policies. ``statuses`` are the engine's, ``findings`` the template's.
+    """
+    judged: dict[str, dict[str, Status]] = {}
+    for (_, logical_id, rule_id), status in statuses.items():
+        judged.setdefault(logical_id, {})[rule_id] = status
+    outcome_of: dict[tuple[str, str], list[str]] = {}
+    for finding in findings:
+        outcome_of.setdefault((finding.logical_id, finding.rule.id), []).append(finding.outcome)
+    cells: dict[tuple[str, str], str] = {}
+    for function in index.of_type(FUNCTION):
+        related = {function.logical_id, *index.targets_in(function.properties)}
+        related |= {r.logical_id for r in index.referrers(function.logical_id)}
+        role = index.role_of(function)
+        if role:
+            related |= {
+                r.logical_id
+                for r in index.referrers(role, "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
+            }
+        for rule_id in {r for lid in related for r in judged.get(lid, {})} | {
+            rid for (lid, rid) in outcome_of if lid in related
+        }:
+            found = [o for lid in related for o in outcome_of.get((lid, rule_id), [])]
+            states = [judged.get(lid, {}).get(rule_id) for lid in related]
+            if any(s is Status.COMPLIANT for s in states):
+                found.append("compliant")
+            cells[function.logical_id, rule_id] = min(found or ["n/a"], key=OUTCOMES.index)
+    return cells
 
 
 def _scorecard(template: AuditTemplate, rule_ids: list[str]) -> str:
