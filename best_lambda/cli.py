@@ -32,21 +32,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
+# Through the package's lazy attributes: the template loader (and PyYAML) is imported when
+# a template file is read, never for a cdk.out.
+from best_lambda import assembly as _assembly
 from best_lambda.assembly.cloud import (
     Acknowledgements,
     AssemblyError,
     is_cloud_assembly,
     read_assembly,
 )
-from best_lambda.assembly.loader import (
-    NotATemplateError,
-    TemplateLoadError,
-    load_template,
-    looks_like_template,
-)
 from best_lambda.checks.run import check_options, run_checks, select_rules
+from best_lambda.report import FORMATS
 from best_lambda.report.baseline import Baseline, BaselineError
-from best_lambda.report.html import scorecard_cells
 from best_lambda.report.model import (
     ACK_METADATA_KEY,
     EXIT_FINDINGS,
@@ -153,7 +150,7 @@ def _discover(
                     d for d in dirs if not d.startswith(".") and d not in _SKIPPED_FOLDERS
                 )
                 for name in sorted(files):
-                    if looks_like_template(here / name):
+                    if _assembly.looks_like_template(here / name):
                         found = True
                         yield "file", here / name, False
             if not found:
@@ -179,7 +176,7 @@ def _assembly_input(path: Path, taken: set[str]) -> _Input:
 
 
 def _file_input(path: Path, taken: set[str], notices: list[str]) -> _Input:
-    loaded = load_template(path)
+    loaded = _assembly.load_template(path)
     name = _display(path)
     index = _index(name, loaded.template)
     taken.add(name)
@@ -252,8 +249,8 @@ def audit(
                 inputs.append(_file_input(path, taken, result.notices))
         except MalformedTemplateError as error:
             result.problems.append(InputProblem(_display(path), "; ".join(error.problems)))
-        except (TemplateLoadError, AssemblyError) as error:
-            if explicit or not isinstance(error, NotATemplateError):
+        except (AssemblyError, _assembly.TemplateLoadError) as error:  # looked up on errors only
+            if explicit or not isinstance(error, _assembly.NotATemplateError):
                 result.problems.append(InputProblem(_display(Path(error.path)), error.reason))
     sources = [source for read in inputs for source in read.sources]
     result.templates = [s.template for s in sources]
@@ -335,6 +332,8 @@ def _describe(source: _Source, findings: list[AuditFinding], scorecard: bool) ->
         if isinstance(body, dict) and body.get("Type") == FUNCTION
     }
     if scorecard:
+        from best_lambda.report.html import scorecard_cells
+
         template.cells = scorecard_cells(source.index, source.statuses, findings)
 
 
@@ -417,7 +416,7 @@ def _parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     run.add_argument(
         "-f",
         "--format",
-        choices=("text", "json", "sarif", "junit", "html"),
+        choices=tuple(FORMATS),
         default="text",
         help="report format (default: text)",
     )
@@ -508,10 +507,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
         result.notices.append(f"wrote {written} findings to the baseline {args.write_baseline}")
 
-    from best_lambda.report import FORMATS
-    from best_lambda.report.text import render_text
-
     if args.format == "text":
+        from best_lambda.report.text import render_text
+
         colour = args.color == "always" or (
             args.color == "auto"
             and not args.output

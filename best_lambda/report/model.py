@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import Literal
 
 from best_lambda.rules.engine import Violation
@@ -192,6 +191,8 @@ def rules_url(rule_id: str) -> str | None:
     The link is built from the installed package's ``Documentation`` or ``Repository``
     project URL; without one there is no link (reports still name ``RULES.md``).
     """
+    from importlib import metadata  # only the SARIF report links rules (and it is slow)
+
     try:
         urls = metadata.metadata("best-lambda").get_all("Project-URL") or []
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a checkout
