@@ -18,27 +18,20 @@ Ratios are printed, never asserted: timings depend on the machine.
 
 from __future__ import annotations
 
-import argparse
-import json
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks.construct_cost import (  # noqa: E402  (after the path above)
-    CONTEXT,
-    _acknowledge,
-    _count_round_trips,
-    _explain,
-    hand_built_function,
+from _compare import (
+    Comparison,
+    Setup,
+    acknowledge,
+    alarm,
+    encrypted_queue,
+    main,
+    measure,
+    queue_depth,
 )
+from construct_cost import hand_built_handler
 
 #: Units per stack, under CloudFormation's 500 resources.
 PER_STACK = {"subscriber": 20, "rule": 20, "schedule": 20, "bucket": 18}
@@ -48,51 +41,6 @@ LABELS = {
     "schedule": "ScheduledFunction",
     "bucket": "BucketProcessor",
 }
-PATTERN = {"source": ["shop.orders"]}
-
-
-def _alarm(scope: Any, name: str, metric: Any, description: str, action: Any) -> None:
-    from aws_cdk import aws_cloudwatch as cloudwatch
-
-    cloudwatch.Alarm(
-        scope,
-        f"{name}Alarm",
-        metric=metric,
-        threshold=1,
-        evaluation_periods=1,
-        comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarm_description=f"{scope.node.path}: {description}",
-    ).add_alarm_action(action)
-
-
-def _handler(scope: Any, code: Any, action: Any) -> Any:
-    """The function a trigger builds: hardened by hand, named after the trigger."""
-    return hand_built_function(scope, "Handler", code, action=action, service_name=scope.node.id)
-
-
-def _delivery_dlq(scope: Any) -> Any:
-    import aws_cdk as cdk
-    from aws_cdk import aws_sqs as sqs
-
-    dlq = sqs.Queue(
-        scope,
-        "DeadLetterQueue",
-        enforce_ssl=True,
-        encryption=sqs.QueueEncryption.SQS_MANAGED,
-        retention_period=cdk.Duration.days(14),
-    )
-    _acknowledge(dlq, "Serverless-SQSRedrivePolicy")
-    _acknowledge(dlq, "AwsSolutions-SQS3")
-    return dlq
-
-
-def _depth(queue: Any) -> Any:
-    import aws_cdk as cdk
-
-    return queue.metric_approximate_number_of_messages_visible(
-        period=cdk.Duration.minutes(5), statistic="Maximum"
-    )
 
 
 def hand_built_subscriber(stack: Any, construct_id: str, code: Any, action: Any) -> None:
@@ -103,20 +51,20 @@ def hand_built_subscriber(stack: Any, construct_id: str, code: Any, action: Any)
     from constructs import Construct
 
     scope = Construct(stack, construct_id)
-    fn = _handler(scope, code, action)
+    fn = hand_built_handler(scope, code, action)
     topic = sns.Topic(scope, "Topic", enforce_ssl=True)
     topic.node.default_child.kms_master_key_id = "alias/aws/sns"
-    dlq = _delivery_dlq(scope)
+    dlq = encrypted_queue(scope, "DeadLetterQueue")
     topic.add_subscription(subscriptions.LambdaSubscription(fn, dead_letter_queue=dlq))
-    _alarm(
+    alarm(
         scope,
         "DeliveryDeadLetterQueueDepth",
-        _depth(dlq),
+        queue_depth(dlq),
         "SNS could not deliver messages to the function; they wait in the subscription's "
         "dead-letter queue.",
         action,
     )
-    _alarm(
+    alarm(
         scope,
         "FailedToRedriveToDlq",
         topic.metric(
@@ -139,8 +87,8 @@ def hand_built_rule(stack: Any, construct_id: str, code: Any, action: Any) -> No
     from constructs import Construct
 
     scope = Construct(stack, construct_id)
-    fn = _handler(scope, code, action)
-    dlq = _delivery_dlq(scope)
+    fn = hand_built_handler(scope, code, action)
+    dlq = encrypted_queue(scope, "DeadLetterQueue")
     rule = events.Rule(scope, "Rule", event_pattern=events.EventPattern(source=["shop.orders"]))
     rule.add_target(
         targets.LambdaFunction(
@@ -150,15 +98,15 @@ def hand_built_rule(stack: Any, construct_id: str, code: Any, action: Any) -> No
             max_event_age=cdk.Duration.seconds(86_400),
         )
     )
-    _alarm(
+    alarm(
         scope,
         "DeliveryDeadLetterQueueDepth",
-        _depth(dlq),
+        queue_depth(dlq),
         "EventBridge could not deliver events to a target of the rule; they wait in the "
         "target's dead-letter queue.",
         action,
     )
-    _alarm(
+    alarm(
         scope,
         "FailedInvocations",
         cloudwatch.Metric(
@@ -182,8 +130,8 @@ def hand_built_schedule(stack: Any, construct_id: str, code: Any, action: Any) -
     from constructs import Construct
 
     scope = Construct(stack, construct_id)
-    fn = _handler(scope, code, action)
-    dlq = _delivery_dlq(scope)
+    fn = hand_built_handler(scope, code, action)
+    dlq = encrypted_queue(scope, "DeadLetterQueue")
     role = iam.Role(
         scope,
         "SchedulerRole",
@@ -211,16 +159,16 @@ def hand_built_schedule(stack: Any, construct_id: str, code: Any, action: Any) -
         enabled=True,
     )
     schedule.node.add_dependency(role)
-    _alarm(
+    alarm(
         scope,
         "DeliveryDeadLetterQueueDepth",
-        _depth(dlq),
+        queue_depth(dlq),
         "Scheduler could not deliver runs to the function; they wait in the target's "
         "dead-letter queue.",
         action,
     )
     group = scheduler.ScheduleGroup.from_default_schedule_group(scope, "Group")
-    _alarm(
+    alarm(
         scope,
         "TargetErrors",
         group.metric_target_errors(period=cdk.Duration.minutes(5), statistic="Sum"),
@@ -250,9 +198,9 @@ def hand_built_bucket(stack: Any, construct_id: str, code: Any, action: Any) -> 
         lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(90))],
         **secure,
     )
-    _acknowledge(logs, "AwsSolutions-S1")
+    acknowledge(logs, "AwsSolutions-S1")
     bucket = s3.Bucket(scope, "Bucket", server_access_logs_bucket=logs, **secure)
-    fn = _handler(scope, code, action)
+    fn = hand_built_handler(scope, code, action)
     bucket.add_event_notification(
         s3.EventType.OBJECT_CREATED,
         s3n.LambdaDestination(fn),
@@ -264,8 +212,8 @@ def hand_built_bucket(stack: Any, construct_id: str, code: Any, action: Any) -> 
     if handler is not None and not any(
         m.type == "aws:cdk:acknowledged-rules" for m in handler.node.metadata
     ):
-        _acknowledge(handler, "BestLambda-CdkFrameworkFunction")
-        _acknowledge(
+        acknowledge(handler, "BestLambda-CdkFrameworkFunction")
+        acknowledge(
             handler,
             "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
             "AWSLambdaBasicExecutionRole]",
@@ -340,105 +288,38 @@ def best_lambda_unit(kind: str, stack: Any, construct_id: str, code: Any) -> Non
 
 def build(kind: str, style: str, units: int, outdir: str) -> dict[str, Any]:
     """Build and synthesize one app in this process; return timings and counts."""
-    counter = _count_round_trips()
-    started = time.perf_counter()
-    import aws_cdk as cdk
-    from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
-    from aws_cdk import aws_lambda as lambda_
-    from aws_cdk import aws_sns as sns
+    return measure(style, units, PER_STACK[kind], outdir, lambda setup: _units(kind, style, setup))
 
-    imported = time.perf_counter()
-    app = cdk.App(outdir=outdir, builtin_cloud_formation_validation=False, context=CONTEXT)
-    per_stack = PER_STACK[kind]
-    stacks = [cdk.Stack(app, f"Stack{i}") for i in range((units - 1) // per_stack + 1)]
-    code = lambda_.Code.from_inline("def handler(event, context):\n    return {}\n")
-    actions = []
-    for stack in stacks:
-        topic = sns.Topic(stack, "Alarms")
-        actions.append(cloudwatch_actions.SnsAction(topic))
-        if style == "best-lambda":
-            from best_lambda import AlarmDefaults
 
-            AlarmDefaults.of(stack).notify(topic)
-    before_units = counter[0]
-    for i in range(units):
-        stack = stacks[i // per_stack]
+def _units(kind: str, style: str, setup: Setup) -> None:
+    for i in range(setup.units):
         if style == "best-lambda":
-            best_lambda_unit(kind, stack, f"Unit{i}", code)
+            best_lambda_unit(kind, setup.stack(i), f"Unit{i}", setup.code)
         else:
-            HAND_BUILT[kind](stack, f"Unit{i}", code, actions[i // per_stack])
-    unit_calls = counter[0] - before_units
-    built = time.perf_counter()
-    before_synth = counter[0]
-    app.synth()
-    done = time.perf_counter()
-    return {
-        "import": imported - started,
-        "build": built - imported,
-        "synth": done - built,
-        "total": done - imported,
-        "calls_per_unit": unit_calls / units,
-        "synth_calls_per_unit": (counter[0] - before_synth) / units,
-    }
+            HAND_BUILT[kind](setup.stack(i), f"Unit{i}", setup.code, setup.action(i))
 
 
-def run(kind: str, style: str, units: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Measure one app in a fresh process; return its timings and its normalized templates."""
-    with tempfile.TemporaryDirectory() as outdir:
-        script = (
-            f"import json, sys; sys.path[:0] = [{str(ROOT)!r}]; "
-            "from benchmarks.trigger_cost import build; "
-            f"print(json.dumps(build({kind!r}, {style!r}, {units}, {outdir!r})))"
-        )
-        out = subprocess.run(
-            [sys.executable, "-c", script], check=False, capture_output=True, text=True, cwd=ROOT
-        )
-        if out.returncode:
-            raise SystemExit(f"{kind}/{style} failed:\n{out.stderr[-3000:]}")
-        timings = json.loads(out.stdout.strip().splitlines()[-1])
-        from best_lambda.testing import normalized
-
-        templates = {
-            path.name: normalized(json.loads(path.read_text()))
-            for path in sorted(Path(outdir).glob("*.template.json"))
-        }
-    return timings, templates
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--units", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--kinds", nargs="*", default=list(LABELS))
-    args = parser.parse_args()
-    print(f"{args.units} units of each, median of {args.repeat} runs, validation off\n")
-    print(
-        f"{'construct':<19}{'hand-built':>11}{'best-lambda':>13}{'ratio':>8}"
-        f"{'jsii/unit build':>18}{'jsii/unit synth':>18}"
+def _row(kind: str, c: Comparison) -> str:
+    hand, best = c.median("hand"), c.median("best-lambda")
+    build = {style: c.last(style, "calls_per_unit") for style in ("hand", "best-lambda")}
+    synth = {style: c.last(style, "synth_calls_per_unit") for style in ("hand", "best-lambda")}
+    return (
+        f"{LABELS[kind]:<19}{hand:>10.2f}s{best:>12.2f}s{best / hand:>7.2f}x"
+        f"{build['hand']:>9.0f} / {build['best-lambda']:<6.0f}"
+        f"{synth['hand']:>9.1f} / {synth['best-lambda']:<6.1f}"
     )
-    for kind in args.kinds:
-        totals: dict[str, list[float]] = {"hand": [], "best-lambda": []}
-        calls: dict[str, tuple[float, float]] = {}
-        templates: dict[str, Any] = {}
-        for _ in range(args.repeat):
-            for style in ("hand", "best-lambda"):
-                timings, templates[style] = run(kind, style, args.units)
-                totals[style].append(timings["total"])
-                calls[style] = (timings["calls_per_unit"], timings["synth_calls_per_unit"])
-        same = templates["hand"] == templates["best-lambda"]
-        hand, best = (statistics.median(totals[s]) for s in ("hand", "best-lambda"))
-        print(
-            f"{LABELS[kind]:<19}{hand:>10.2f}s{best:>12.2f}s{best / hand:>7.2f}x"
-            f"{calls['hand'][0]:>9.0f} / {calls['best-lambda'][0]:<6.0f}"
-            f"{calls['hand'][1]:>9.1f} / {calls['best-lambda'][1]:<6.1f}"
-            + ("" if same else "  TEMPLATES DIFFER")
-        )
-        if not same:
-            _explain(templates["hand"], templates["best-lambda"])
-    return 0
 
 
 if __name__ == "__main__":
-    import _env  # noqa: F401  (scripts/env.sh: private jsii cache, no Node banner)
-
-    sys.exit(main())
+    sys.exit(
+        main(
+            "trigger_cost",
+            __doc__ or "",
+            units=50,
+            kinds=LABELS,
+            header=f"{'construct':<19}{'hand-built':>11}{'best-lambda':>13}{'ratio':>8}"
+            f"{'jsii/unit build':>18}{'jsii/unit synth':>18}",
+            row=_row,
+            intro="units of each",
+        )
+    )

@@ -26,19 +26,23 @@ import os
 import re
 import sys
 import textwrap
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
+# Through the package's lazy attributes: the template loader (and PyYAML) is imported when
+# a template file is read, never for a cdk.out.
+from best_lambda import assembly as _assembly
 from best_lambda.assembly.cloud import (
     Acknowledgements,
     AssemblyError,
     is_cloud_assembly,
     read_assembly,
 )
-from best_lambda.assembly.loader import TemplateLoadError, load_template, looks_like_template
-from best_lambda.checks.run import acknowledgement_notices, select_rules
+from best_lambda.checks.run import check_options, run_checks, select_rules
+from best_lambda.report import FORMATS
 from best_lambda.report.baseline import Baseline, BaselineError
 from best_lambda.report.model import (
     ACK_METADATA_KEY,
@@ -53,8 +57,14 @@ from best_lambda.report.model import (
     InputProblem,
     Suppression,
 )
-from best_lambda.rules.engine import TemplateInput, evaluate
-from best_lambda.rules.model import Rule, Severity, Status
+from best_lambda.rules.engine import (
+    Report,
+    RuleFailure,
+    TemplateInput,
+    Violation,
+    evaluate_template,
+)
+from best_lambda.rules.model import Rule, Status
 from best_lambda.rules.options import CheckOptions
 from best_lambda.rules.template import FUNCTION, MalformedTemplateError, TemplateIndex
 
@@ -75,13 +85,36 @@ exit codes:
 # -- inputs -----------------------------------------------------------------------------------
 @dataclass
 class _Source:
-    """One template to check and what decides about its findings."""
+    """One template to check, indexed once (for the engine and the scorecard)."""
 
     input: TemplateInput
+    index: TemplateIndex
     template: AuditTemplate
-    acks: Acknowledgements
-    construct_paths: dict[str, str] = field(default_factory=dict)
+    construct_paths: Mapping[str, str] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
+    #: (template, logical ID, rule ID) -> status, as the engine judged.
+    statuses: dict[tuple[str, str, str], Status] = field(default_factory=dict)
+
+
+def _index(name: str, template: Mapping[str, Any], assets: Any = None) -> TemplateIndex:
+    """The template's one index.
+
+    Raises
+    ------
+    MalformedTemplateError
+        Reported by :func:`audit` as an input that cannot be checked.
+    """
+    index = TemplateIndex(template, name=name)
+    index.assets = assets
+    return index
+
+
+@dataclass
+class _Input:
+    """What one path holds: its templates and the acknowledgements that decide about them."""
+
+    sources: list[_Source]
+    acks: Acknowledgements
 
 
 def _display(path: Path) -> str:
@@ -117,7 +150,7 @@ def _discover(
                     d for d in dirs if not d.startswith(".") and d not in _SKIPPED_FOLDERS
                 )
                 for name in sorted(files):
-                    if looks_like_template(here / name):
+                    if _assembly.looks_like_template(here / name):
                         found = True
                         yield "file", here / name, False
             if not found:
@@ -126,7 +159,7 @@ def _discover(
                 )
 
 
-def _assembly_sources(path: Path, taken: set[str]) -> list[_Source]:
+def _assembly_input(path: Path, taken: set[str]) -> _Input:
     assembly = read_assembly(path)
     sources = []
     for stack in assembly.stacks:
@@ -136,36 +169,25 @@ def _assembly_sources(path: Path, taken: set[str]) -> list[_Source]:
         template = AuditTemplate(
             name, _display(stack.template_path), kind, len(stack.template.get("Resources") or {})
         )
-        TemplateIndex(stack.template, name=name)  # refuse a malformed template here
-        sources.append(
-            _Source(
-                TemplateInput(name, stack.template, stack.paths, stack.assets),
-                template,
-                assembly.acknowledgements,
-                construct_paths=dict(stack.paths),
-            )
-        )
-    return sources
+        index = _index(name, stack.template, stack.assets)
+        template_input = dataclasses.replace(stack.as_template_input(), name=name)
+        sources.append(_Source(template_input, index, template, construct_paths=stack.paths))
+    return _Input(sources, assembly.acknowledgements)
 
 
-def _file_source(path: Path, notices: list[str]) -> _Source:
-    loaded = load_template(path)
+def _file_input(path: Path, taken: set[str], notices: list[str]) -> _Input:
+    loaded = _assembly.load_template(path)
     name = _display(path)
-    try:
-        TemplateIndex(loaded.template, name=name)
-    except MalformedTemplateError as error:
-        raise TemplateLoadError(path, "; ".join(error.problems)) from None
+    index = _index(name, loaded.template)
+    taken.add(name)
     resources: dict[str, Any] = loaded.template.get("Resources") or {}
-    construct_paths: dict[str, str] = {}
+    construct_paths = {lid: r.path for lid, r in index.resources.items() if r.path is not None}
     ack_paths: dict[str, str] = {}
-    for logical_id, body in resources.items():
-        meta = body.get("Metadata") if isinstance(body, dict) else None
-        cdk_path = meta.get("aws:cdk:path") if isinstance(meta, dict) else None
+    for logical_id in resources:
         origin = loaded.origin.get(logical_id, logical_id)
-        if isinstance(cdk_path, str):
-            construct_paths[logical_id] = ack_paths[logical_id] = cdk_path
-        else:
-            ack_paths[logical_id] = logical_id if origin == logical_id else f"{origin}/{logical_id}"
+        ack_paths[logical_id] = construct_paths.get(logical_id) or (
+            logical_id if origin == logical_id else f"{origin}/{logical_id}"
+        )
     acks = Acknowledgements()
     written: dict[str, Any] = loaded.source.get("Resources") or {}
     for logical_id, body in [("", loaded.source), *written.items()]:
@@ -176,9 +198,10 @@ def _file_source(path: Path, notices: list[str]) -> _Source:
     kind = "sam" if loaded.sam else "cloudformation"
     template = AuditTemplate(name, name, kind, len(resources))
     lines = {lid: line for lid in resources if (line := loaded.line_of(lid)) is not None}
-    return _Source(
-        TemplateInput(name, loaded.template, ack_paths), template, acks, construct_paths, lines
+    source = _Source(
+        TemplateInput(name, loaded.template, ack_paths), index, template, construct_paths, lines
     )
+    return _Input([source], acks)
 
 
 def _metadata_acks(body: Any, where: str, file: str, notices: list[str]) -> dict[str, Any]:
@@ -216,113 +239,102 @@ def audit(
     1
     """
     result = Audit(rules=tuple(rules), fail_level=fail_level)
-    sources: list[_Source] = []
+    inputs: list[_Input] = []
     taken: set[str] = set()
     for kind, path, explicit in _discover(paths, result.problems):
         try:
             if kind == "assembly":
-                sources += _assembly_sources(path, taken)
+                inputs.append(_assembly_input(path, taken))
             else:
-                source = _file_source(path, result.notices)
-                taken.add(source.template.name)
-                sources.append(source)
-        except (TemplateLoadError, AssemblyError) as error:
-            if explicit or not error.reason.startswith("not a CloudFormation template"):
-                result.problems.append(InputProblem(_display(Path(error.path)), error.reason))
+                inputs.append(_file_input(path, taken, result.notices))
         except MalformedTemplateError as error:
             result.problems.append(InputProblem(_display(path), "; ".join(error.problems)))
-    report = evaluate([s.input for s in sources], rules=rules, options=options, record=True)
-    by_name = {s.template.name: s for s in sources}
+        except (AssemblyError, _assembly.TemplateLoadError) as error:  # looked up on errors only
+            if explicit or not isinstance(error, _assembly.NotATemplateError):
+                result.problems.append(InputProblem(_display(Path(error.path)), error.reason))
+    sources = [source for read in inputs for source in read.sources]
     result.templates = [s.template for s in sources]
-    for violation in report.violations:
-        source = by_name[violation.template]
-        construct_path = source.construct_paths.get(violation.logical_id)
-        finding = AuditFinding(
-            violation=violation,
-            template=violation.template,
-            file=source.template.file,
-            line=source.lines.get(violation.logical_id),
-            construct_path=construct_path,
-            resource_key=construct_path or violation.logical_id,
+    by_name = {s.template.name: s for s in sources}
+    for read in inputs:
+        run = run_checks(
+            [s.input for s in read.sources],
+            read.acks,
+            options=options,
+            rules=rules,
+            report=_evaluate(read.sources, rules, options),
         )
-        reason = source.acks.reason(violation.finding_id, violation.path or "")
-        if reason is not None:
-            finding = dataclasses.replace(
-                finding, suppression=Suppression("acknowledgement", reason)
+        accepted = {id(violation): reason for violation, reason in run.acknowledged}
+        for violation in run.report.violations:
+            source = by_name[violation.template]
+            construct_path = source.construct_paths.get(violation.logical_id)
+            reason = accepted.get(id(violation))
+            result.findings.append(
+                AuditFinding(
+                    violation=violation,
+                    template=violation.template,
+                    file=source.template.file,
+                    line=source.lines.get(violation.logical_id),
+                    construct_path=construct_path,
+                    resource_key=construct_path or violation.logical_id,
+                    suppression=None if reason is None else Suppression("acknowledgement", reason),
+                )
             )
-        elif baseline is not None and (reason := baseline.reason(finding)) is not None:
-            finding = dataclasses.replace(finding, suppression=Suppression("baseline", reason))
-        result.findings.append(finding)
-    seen: set[int] = set()
-    for source in sources:
-        if id(source.acks) not in seen:
-            seen.add(id(source.acks))
-            result.notices += [n.message for n in acknowledgement_notices(source.acks)]
+        result.notices += [notice.message for notice in run.notices]
     if baseline is not None:
+        result.findings = [
+            dataclasses.replace(finding, suppression=Suppression("baseline", reason))
+            if finding.suppression is None and (reason := baseline.reason(finding)) is not None
+            else finding
+            for finding in result.findings
+        ]
         for entry in baseline.stale():
             result.notices.append(
                 f"baseline entry {entry.rule} on {entry.resource} in {entry.template} matches no "
                 "finding any more: remove it from the baseline"
             )
+    findings = result.by_template()
     for source in sources:
-        _fill_scorecard(source, report.statuses, result.findings, scorecard)
+        _describe(source, findings.get(source.template.name, []), scorecard)
     return result
 
 
-_WORST = ("error", "warning", "unknown", "accepted", "compliant", "n/a")
+def _evaluate(sources: Sequence[_Source], rules: Sequence[Rule], options: CheckOptions) -> Report:
+    """The engine over the sources' own indexes (what :func:`evaluate` does, indexing anew)."""
+    violations: list[Violation] = []
+    outcomes: Counter[Status] = Counter()
+    failures: list[RuleFailure] = []
+    for source in sources:
+        violations += evaluate_template(
+            source.index,
+            rules,
+            options,
+            paths=source.input.paths,
+            outcomes=outcomes,
+            statuses=source.statuses,
+            failures=failures,
+        )
+    resources = sum(len(s.index.resources) + len(s.index.inactive) for s in sources)
+    return Report(tuple(violations), len(sources), resources, dict(outcomes), {}, tuple(failures))
 
 
-def _fill_scorecard(
-    source: _Source,
-    statuses: Any,
-    findings: list[AuditFinding],
-    cells: bool,
-) -> None:
-    template, name = source.template, source.template.name
-    judged: dict[str, dict[str, Status]] = {}
-    for (tpl, logical_id, rule_id), status in statuses.items():
-        if tpl == name:
-            judged.setdefault(logical_id, {})[rule_id] = status
-            if status is not Status.NOT_APPLICABLE:
-                template.applied.add(rule_id)
+def _describe(source: _Source, findings: list[AuditFinding], scorecard: bool) -> None:
+    """The rules that applied, the functions and (for the HTML report) the scorecard."""
+    template = source.template
+    template.applied = {
+        rule_id
+        for (_, _, rule_id), status in source.statuses.items()
+        if status is not Status.NOT_APPLICABLE
+    }
     resources: dict[str, Any] = source.input.template.get("Resources") or {}
     template.functions = {
         lid: source.construct_paths.get(lid, lid)
         for lid, body in resources.items()
         if isinstance(body, dict) and body.get("Type") == FUNCTION
     }
-    if not cells:
-        return
-    index = TemplateIndex(source.input.template, name=name)
-    functions = index.of_type(FUNCTION)
-    outcome_of: dict[tuple[str, str], list[str]] = {}
-    for finding in findings:
-        if finding.template != name:
-            continue
-        if finding.suppression is not None:
-            outcome = "accepted"
-        elif finding.status is Status.UNKNOWN:
-            outcome = "unknown"
-        else:
-            outcome = "error" if finding.severity is Severity.ERROR else "warning"
-        outcome_of.setdefault((finding.logical_id, finding.rule.id), []).append(outcome)
-    for function in functions:
-        related = {function.logical_id, *index.targets_in(function.properties)}
-        related |= {r.logical_id for r in index.referrers(function.logical_id)}
-        role = index.role_of(function)
-        if role:
-            related |= {
-                r.logical_id
-                for r in index.referrers(role, "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
-            }
-        for rule_id in {r for lid in related for r in judged.get(lid, {})} | {
-            rid for (lid, rid) in outcome_of if lid in related
-        }:
-            found = [o for lid in related for o in outcome_of.get((lid, rule_id), [])]
-            states = [judged.get(lid, {}).get(rule_id) for lid in related]
-            if any(s is Status.COMPLIANT for s in states):
-                found.append("compliant")
-            template.cells[function.logical_id, rule_id] = min(found or ["n/a"], key=_WORST.index)
+    if scorecard:
+        from best_lambda.report.html import scorecard_cells
+
+        template.cells = scorecard_cells(source.index, source.statuses, findings)
 
 
 # -- command line -----------------------------------------------------------------------------
@@ -404,7 +416,7 @@ def _parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     run.add_argument(
         "-f",
         "--format",
-        choices=("text", "json", "sarif", "junit", "html"),
+        choices=tuple(FORMATS),
         default="text",
         help="report format (default: text)",
     )
@@ -457,12 +469,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not rules:
         _fail(audit_parser, "--rules and --exclude-rules leave no rule to run")
     try:
-        options = CheckOptions(
-            **{
-                spec.name: getattr(args, spec.name)
-                for spec in dataclasses.fields(CheckOptions)
-                if getattr(args, spec.name) is not None
-            }
+        options = check_options(
+            **{spec.name: getattr(args, spec.name) for spec in dataclasses.fields(CheckOptions)}
         )
     except ValueError as error:
         _fail(audit_parser, str(error).replace("\n", " "))
@@ -499,10 +507,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
         result.notices.append(f"wrote {written} findings to the baseline {args.write_baseline}")
 
-    from best_lambda.report import FORMATS
-    from best_lambda.report.text import render_text
-
     if args.format == "text":
+        from best_lambda.report.text import render_text
+
         colour = args.color == "always" or (
             args.color == "auto"
             and not args.output

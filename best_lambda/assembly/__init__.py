@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     )
     from best_lambda.assembly.loader import (
         LoadedTemplate,
+        NotATemplateError,
         TemplateLoadError,
         load_template,
         looks_like_template,
@@ -45,6 +46,7 @@ __all__ = [
     "AssemblyError",
     "CloudAssembly",
     "LoadedTemplate",
+    "NotATemplateError",
     "StackTemplate",
     "TemplateLoadError",
     "is_cloud_assembly",
@@ -77,6 +79,7 @@ _LAZY = {
     **dict.fromkeys(
         [
             "LoadedTemplate",
+            "NotATemplateError",
             "TemplateLoadError",
             "load_template",
             "looks_like_template",

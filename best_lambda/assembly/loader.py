@@ -35,6 +35,7 @@ import yaml
 __all__ = [
     "SAM_TRANSFORM",
     "LoadedTemplate",
+    "NotATemplateError",
     "TemplateLoadError",
     "load_template",
     "looks_like_template",
@@ -96,6 +97,13 @@ class TemplateLoadError(ValueError):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{path}: {reason}")
+
+
+class NotATemplateError(TemplateLoadError):
+    """A document that parses but is not a template: not a mapping, or no ``Resources``.
+
+    A folder search skips such files; named explicitly, one is an input error.
+    """
 
 
 @dataclass
@@ -304,12 +312,12 @@ def parse_template(text: str, path: Path | str) -> tuple[dict[str, Any], str, di
         fmt, lines = "yaml", loader.resource_lines
     if not isinstance(document, dict):
         kind = "nothing" if document is None else f"a {type(document).__name__}"
-        raise TemplateLoadError(
+        raise NotATemplateError(
             path, f"not a CloudFormation template: the document is {kind}, not a mapping"
         )
     resources = document.get("Resources")
     if resources is None:
-        raise TemplateLoadError(
+        raise NotATemplateError(
             path, "not a CloudFormation template: it has no 'Resources' section"
         )
     if not isinstance(resources, dict):

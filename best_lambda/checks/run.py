@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from best_lambda.assembly.cloud import Acknowledgement, Acknowledgements, CloudAssembly
+from best_lambda.report.model import plural
 from best_lambda.rules.engine import Report, TemplateInput, Violation, evaluate
 from best_lambda.rules.model import Rule, Severity
 from best_lambda.rules.options import CheckOptions
@@ -78,14 +79,10 @@ class CheckRun:
         errors = sum(v.severity is Severity.ERROR for v in self.violations)
         warnings = len(self.violations) - errors
         return (
-            f"{PLUGIN_NAME}: {_count(errors, 'error')}, {_count(warnings, 'warning')}, "
-            f"{len(self.acknowledged)} acknowledged in {_count(self.report.resources, 'resource')}"
-            f" of {_count(self.report.templates, 'template')}"
+            f"{PLUGIN_NAME}: {plural(errors, 'error')}, {plural(warnings, 'warning')}, "
+            f"{len(self.acknowledged)} acknowledged in {plural(self.report.resources, 'resource')}"
+            f" of {plural(self.report.templates, 'template')}"
         )
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 def check_options(**kwargs: Any) -> CheckOptions:
@@ -140,13 +137,17 @@ def run_checks(
     options: CheckOptions,
     rules: Sequence[Rule],
     template_paths: Mapping[str, str] | None = None,
+    report: Report | None = None,
 ) -> CheckRun:
     """Evaluate ``rules`` over ``templates`` and split findings by acknowledgement.
 
     A finding is acknowledged when its ID (granular suffix included) is acknowledged on
-    its resource's construct path or an ancestor, with a reason.
+    its resource's construct path or an ancestor, with a reason. ``report`` is the
+    evaluation of ``templates`` when the caller made it already (the audit evaluates the
+    index it built when reading each template).
     """
-    report = evaluate(templates, rules=rules, options=options)
+    if report is None:
+        report = evaluate(templates, rules=rules, options=options)
     run = CheckRun(report=report, template_paths=dict(template_paths or {}))
     for violation in report.violations:
         reason = acknowledgements.reason(violation.finding_id, violation.path or "")

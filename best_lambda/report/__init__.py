@@ -13,14 +13,10 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterator, Mapping
 
-from best_lambda.report.html import render_html
-from best_lambda.report.json_report import render_json
-from best_lambda.report.junit import render_junit
 from best_lambda.report.model import Audit, AuditFinding, AuditTemplate, InputProblem, Suppression
-from best_lambda.report.sarif import render_sarif
-from best_lambda.report.text import render_text
 
 __all__ = [
     "FORMATS",
@@ -31,11 +27,32 @@ __all__ = [
     "Suppression",
 ]
 
-#: Output format name -> writer (``text`` also takes ``colour=``).
-FORMATS: dict[str, Callable[[Audit], str]] = {
-    "text": render_text,
-    "json": render_json,
-    "sarif": render_sarif,
-    "junit": render_junit,
-    "html": render_html,
+#: Format name -> (module, function) of its writer.
+_WRITERS = {
+    "text": ("text", "render_text"),
+    "json": ("json_report", "render_json"),
+    "sarif": ("sarif", "render_sarif"),
+    "junit": ("junit", "render_junit"),
+    "html": ("html", "render_html"),
 }
+
+
+class _Formats(Mapping[str, Callable[[Audit], str]]):
+    """Format name -> writer; a writer's module is imported when it is looked up."""
+
+    def __getitem__(self, name: str) -> Callable[[Audit], str]:
+        module, function = _WRITERS[name]
+        writer: Callable[[Audit], str] = getattr(
+            importlib.import_module(f"{__name__}.{module}"), function
+        )
+        return writer
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_WRITERS)
+
+    def __len__(self) -> int:
+        return len(_WRITERS)
+
+
+#: Output format name -> writer (``text`` also takes ``colour=``), imported on first use.
+FORMATS: Mapping[str, Callable[[Audit], str]] = _Formats()

@@ -7,13 +7,19 @@ coloured by outcome, and every finding with its fix and how to acknowledge it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from html import escape
+from typing import TYPE_CHECKING
 
-from best_lambda.report.model import Audit, AuditFinding, AuditTemplate
+from best_lambda.report.model import OUTCOMES, Audit, AuditFinding, AuditTemplate, finding_counts
 from best_lambda.report.text import acknowledge_hint
-from best_lambda.rules.model import Severity, Status
+from best_lambda.rules.model import Status
+from best_lambda.rules.template import FUNCTION
 
-__all__ = ["render_html"]
+if TYPE_CHECKING:
+    from best_lambda.rules.template import TemplateIndex
+
+__all__ = ["render_html", "scorecard_cells"]
 
 _STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#1b1f24}
@@ -44,12 +50,42 @@ def _cls(cell: str) -> str:
     return "na" if cell == "n/a" else cell
 
 
-def _outcome(finding: AuditFinding) -> str:
-    if finding.suppression is not None:
-        return "accepted"
-    if finding.status is Status.UNKNOWN:
-        return "unknown"
-    return "error" if finding.severity is Severity.ERROR else "warning"
+def scorecard_cells(
+    index: TemplateIndex,
+    statuses: Mapping[tuple[str, str, str], Status],
+    findings: Iterable[AuditFinding],
+) -> dict[tuple[str, str], str]:
+    """(function logical ID, rule ID) -> outcome, for :attr:`AuditTemplate.cells`.
+
+    A rule's cell for a function is the worst outcome (:data:`OUTCOMES` order) of the rule
+    on the function and the resources around it: what it refers to, what refers to it, and
+    its role's policies. ``statuses`` are the engine's, ``findings`` the template's.
+    """
+    judged: dict[str, dict[str, Status]] = {}
+    for (_, logical_id, rule_id), status in statuses.items():
+        judged.setdefault(logical_id, {})[rule_id] = status
+    outcome_of: dict[tuple[str, str], list[str]] = {}
+    for finding in findings:
+        outcome_of.setdefault((finding.logical_id, finding.rule.id), []).append(finding.outcome)
+    cells: dict[tuple[str, str], str] = {}
+    for function in index.of_type(FUNCTION):
+        related = {function.logical_id, *index.targets_in(function.properties)}
+        related |= {r.logical_id for r in index.referrers(function.logical_id)}
+        role = index.role_of(function)
+        if role:
+            related |= {
+                r.logical_id
+                for r in index.referrers(role, "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
+            }
+        for rule_id in {r for lid in related for r in judged.get(lid, {})} | {
+            rid for (lid, rid) in outcome_of if lid in related
+        }:
+            found = [o for lid in related for o in outcome_of.get((lid, rule_id), [])]
+            states = [judged.get(lid, {}).get(rule_id) for lid in related]
+            if any(s is Status.COMPLIANT for s in states):
+                found.append("compliant")
+            cells[function.logical_id, rule_id] = min(found or ["n/a"], key=OUTCOMES.index)
+    return cells
 
 
 def _scorecard(template: AuditTemplate, rule_ids: list[str]) -> str:
@@ -82,24 +118,18 @@ def render_html(audit: Audit) -> str:
         "<h1>best-lambda audit</h1>",
         f"<p><strong>{escape(audit.summary())}</strong></p>",
         "<p class='legend'>",
-        *(
-            f"<span class='{_cls(k)}'>{_SYMBOL[k]} {k}</span>"
-            for k in ("error", "warning", "unknown", "accepted", "compliant", "n/a")
-        ),
+        *(f"<span class='{_cls(k)}'>{_SYMBOL[k]} {k}</span>" for k in OUTCOMES),
         "</p>",
         "<table><tr><th>template</th><th>kind</th><th>resources</th><th>functions</th>"
         "<th>errors</th><th>warnings</th><th>accepted</th></tr>",
     ]
-    by_template: dict[str, list[AuditFinding]] = {}
-    for finding in audit.findings:
-        by_template.setdefault(finding.template, []).append(finding)
-    for template in audit.templates:
-        mine = by_template.get(template.name, [])
-        errors = sum(f.suppression is None and f.severity is Severity.ERROR for f in mine)
-        warns = sum(f.suppression is None and f.severity is Severity.WARNING for f in mine)
-        n_accepted = sum(f.suppression is not None for f in mine)
+    by_template = audit.by_template()
+    for number, template in enumerate(audit.templates):
+        mine = finding_counts(by_template.get(template.name, []))
+        errors, warns = mine["errors"], mine["warnings"]
+        n_accepted = mine["acknowledged"] + mine["baselined"]
         parts.append(
-            f"<tr><td><a href='#t{audit.templates.index(template)}'>{escape(template.name)}</a>"
+            f"<tr><td><a href='#t{number}'>{escape(template.name)}</a>"
             f"</td><td>{escape(template.kind)}</td><td>{template.resources}</td>"
             f"<td>{len(template.functions)}</td><td class='{'error' if errors else ''}'>{errors}"
             f"</td><td class='{'warning' if warns else ''}'>{warns}</td>"
@@ -123,7 +153,7 @@ def render_html(audit: Audit) -> str:
         for finding in sorted(
             by_template.get(template.name, []), key=lambda f: (f.resource_key, f.finding_id)
         ):
-            outcome = _outcome(finding)
+            outcome = finding.outcome
             where = finding.construct_path or finding.logical_id
             line = f", line {finding.line}" if finding.line else ""
             accepted = ""

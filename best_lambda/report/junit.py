@@ -29,9 +29,7 @@ def render_junit(audit: Audit) -> str:
     failing = {id(f) for f in audit.failing}
     suites = ET.Element("testsuites", name="best-lambda")
     total = failures = 0
-    by_template: dict[str, list[AuditFinding]] = {}
-    for finding in audit.open_findings:
-        by_template.setdefault(finding.template, []).append(finding)
+    by_template = audit.by_template(audit.open_findings)
     for template in audit.templates:
         suite = ET.SubElement(suites, "testsuite", name=template.name, file=template.file)
         suite_failures = skipped = 0

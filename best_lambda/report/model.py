@@ -8,9 +8,8 @@ about acknowledgements that accept nothing. Writers never call the engine.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import Literal
 
 from best_lambda.rules.engine import Violation
@@ -22,12 +21,15 @@ __all__ = [
     "EXIT_INPUT",
     "EXIT_OK",
     "EXIT_USAGE",
+    "OUTCOMES",
     "Audit",
     "AuditFinding",
     "AuditTemplate",
     "InputProblem",
     "Suppression",
+    "finding_counts",
     "fingerprint",
+    "plural",
     "rule_anchor",
     "rules_url",
 ]
@@ -43,6 +45,21 @@ EXIT_INPUT = 3
 ACK_METADATA_KEY = "best-lambda"
 
 FailLevel = Literal["error", "warning", "none"]
+
+#: The outcomes of a rule on a resource, worst first: a finding's :attr:`AuditFinding.outcome`
+#: is one of the first four; the scorecard shows the worst of a function's and its neighbours'.
+OUTCOMES = ("error", "warning", "unknown", "accepted", "compliant", "n/a")
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 error``, ``2 errors``.
+
+    Examples
+    --------
+    >>> plural(1, "error"), plural(0, "warning")
+    ('1 error', '0 warnings')
+    """
+    return f"{count} {noun}{'s' * (count != 1)}"
 
 
 @dataclass(frozen=True)
@@ -79,8 +96,8 @@ class AuditTemplate:
     functions
         Logical ID -> construct path (or logical ID) of each Lambda function.
     cells
-        (function logical ID, rule ID) -> outcome, for the scorecard: ``error``,
-        ``warning``, ``unknown``, ``accepted``, ``compliant`` or ``n/a``.
+        (function logical ID, rule ID) -> outcome, for the scorecard: one of
+        :data:`OUTCOMES`.
     applied
         The rules that applied to at least one resource of the template.
     """
@@ -127,6 +144,15 @@ class AuditFinding:
         return self.violation.status
 
     @property
+    def outcome(self) -> str:
+        """``accepted`` (suppressed), ``unknown``, else its severity: ``error`` or ``warning``."""
+        if self.suppression is not None:
+            return "accepted"
+        if self.status is Status.UNKNOWN:
+            return "unknown"
+        return self.severity.value
+
+    @property
     def logical_id(self) -> str:
         """The resource's logical ID in the (translated) template."""
         return self.violation.logical_id
@@ -165,6 +191,8 @@ def rules_url(rule_id: str) -> str | None:
     The link is built from the installed package's ``Documentation`` or ``Repository``
     project URL; without one there is no link (reports still name ``RULES.md``).
     """
+    from importlib import metadata  # only the SARIF report links rules (and it is slow)
+
     try:
         urls = metadata.metadata("best-lambda").get_all("Project-URL") or []
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a checkout
@@ -228,40 +256,48 @@ class Audit:
 
     def counts(self) -> Mapping[str, int]:
         """Errors, warnings, acknowledged, baselined, resources, templates, problems."""
-        open_ = self.open_findings
         return {
             "templates": len(self.templates),
             "resources": sum(t.resources for t in self.templates),
-            "errors": sum(f.severity is Severity.ERROR for f in open_),
-            "warnings": sum(f.severity is Severity.WARNING for f in open_),
-            "acknowledged": sum(
-                f.suppression is not None and f.suppression.kind == "acknowledgement"
-                for f in self.findings
-            ),
-            "baselined": sum(
-                f.suppression is not None and f.suppression.kind == "baseline"
-                for f in self.findings
-            ),
+            **finding_counts(self.findings),
             "input_errors": len(self.problems),
         }
+
+    def by_template(
+        self, findings: Iterable[AuditFinding] | None = None
+    ) -> dict[str, list[AuditFinding]]:
+        """Template name -> its ``findings`` (default: every finding), in their order."""
+        grouped: dict[str, list[AuditFinding]] = {}
+        for finding in self.findings if findings is None else findings:
+            grouped.setdefault(finding.template, []).append(finding)
+        return grouped
 
     def summary(self) -> str:
         """One line: counts and the verdict at the fail level."""
         c = self.counts()
-
-        def n(count: int, noun: str) -> str:
-            return f"{count} {noun}{'s' * (count != 1)}"
-
-        parts = [n(c["errors"], "error"), n(c["warnings"], "warning")]
+        parts = [plural(c["errors"], "error"), plural(c["warnings"], "warning")]
         if c["acknowledged"]:
             parts.append(f"{c['acknowledged']} acknowledged")
         if c["baselined"]:
             parts.append(f"{c['baselined']} in the baseline")
         text = (
-            f"best-lambda: {', '.join(parts)} in {n(c['resources'], 'resource')} of "
-            f"{n(c['templates'], 'template')}"
+            f"best-lambda: {', '.join(parts)} in {plural(c['resources'], 'resource')} of "
+            f"{plural(c['templates'], 'template')}"
         )
         if c["input_errors"]:
-            text += f"; {n(c['input_errors'], 'input')} could not be checked"
+            text += f"; {plural(c['input_errors'], 'input')} could not be checked"
         verdict = {0: "passed", 1: "failed", 3: "incomplete"}[self.exit_code]
         return f"{text} -> {verdict} (fail level: {self.fail_level})"
+
+
+def finding_counts(findings: Iterable[AuditFinding]) -> dict[str, int]:
+    """Open errors and warnings, acknowledged and baselined findings among ``findings``."""
+    counts = dict.fromkeys(("errors", "warnings", "acknowledged", "baselined"), 0)
+    for finding in findings:
+        if finding.suppression is None:
+            counts["errors" if finding.severity is Severity.ERROR else "warnings"] += 1
+        elif finding.suppression.kind == "acknowledgement":
+            counts["acknowledged"] += 1
+        else:
+            counts["baselined"] += 1
+    return counts

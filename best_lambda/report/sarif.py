@@ -16,7 +16,7 @@ from pathlib import PurePath
 from typing import Any
 
 from best_lambda.report.model import Audit, AuditFinding, rule_anchor, rules_url
-from best_lambda.rules.model import Severity, Status
+from best_lambda.rules.model import Status
 
 __all__ = ["FINGERPRINT_KEY", "render_sarif", "sarif_document"]
 
@@ -39,11 +39,10 @@ def _result(finding: AuditFinding, index: int) -> dict[str, Any]:
         "kind": "resource",
     }
     location["logicalLocations"] = [logical]
-    level = "error" if finding.severity is Severity.ERROR else "warning"
     result: dict[str, Any] = {
         "ruleId": finding.rule.id,
         "ruleIndex": index,
-        "level": level,
+        "level": finding.severity.value,
         "message": {"text": f"[{finding.finding_id}] {finding.message}"},
         "locations": [location],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
@@ -83,9 +82,7 @@ def sarif_document(audit: Audit) -> dict[str, Any]:
                 "text": f"{rule.explanation} See RULES.md#{rule_anchor(rule.id)}.",
                 "markdown": f"{rule.explanation}\n\nSee RULES.md, `{rule.id}`.",
             },
-            "defaultConfiguration": {
-                "level": "error" if rule.severity is Severity.ERROR else "warning"
-            },
+            "defaultConfiguration": {"level": rule.severity.value},
             "properties": {"source": rule.source, "granular": rule.granular},
         }
         url = rules_url(rule.id)

@@ -47,10 +47,7 @@ def render_text(audit: Audit, *, colour: bool = False, show_suppressed: bool = F
     """The text report of an audit."""
     lines: list[str] = []
     kinds = {t.name: t.kind for t in audit.templates}
-    by_template: dict[str, list[AuditFinding]] = {}
-    for finding in audit.findings:
-        if finding.suppression is None or show_suppressed:
-            by_template.setdefault(finding.template, []).append(finding)
+    by_template = audit.by_template(None if show_suppressed else audit.open_findings)
     wrap = textwrap.TextWrapper(width=_WIDTH, initial_indent="      ", subsequent_indent="      ")
     for template in audit.templates:
         findings = by_template.get(template.name, [])
@@ -76,7 +73,7 @@ def render_text(audit: Audit, *, colour: bool = False, show_suppressed: bool = F
                 items, key=lambda f: (f.severity is not Severity.ERROR, f.finding_id)
             ):
                 label = _label(finding)
-                style = "error" if finding.severity is Severity.ERROR else "warning"
+                style = finding.severity.value
                 status = ""
                 if finding.suppression is not None:
                     status = f" [{finding.suppression.kind}: {finding.suppression.reason}]"

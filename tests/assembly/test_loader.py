@@ -9,7 +9,12 @@ from typing import Any
 
 import pytest
 
-from best_lambda.assembly import TemplateLoadError, load_template, parse_template
+from best_lambda.assembly import (
+    NotATemplateError,
+    TemplateLoadError,
+    load_template,
+    parse_template,
+)
 
 SHORT_FORMS = """\
 AWSTemplateFormatVersion: 2010-09-09
@@ -125,6 +130,15 @@ def test_files_that_cannot_be_templates(tmp_path: Path):
     ):
         with pytest.raises(TemplateLoadError, match=reason):
             load_template(tmp_path / name)
+
+
+def test_documents_that_are_not_templates_have_their_own_error():
+    for text in ("- a\n- b\n", "AWSTemplateFormatVersion: '2010-09-09'\n", "[1]"):
+        with pytest.raises(NotATemplateError, match="not a CloudFormation template"):
+            parse_template(text, "t.yaml")
+    with pytest.raises(TemplateLoadError) as raised:  # malformed, not "not a template"
+        parse_template("Resources: [1]\n", "t.yaml")
+    assert not isinstance(raised.value, NotATemplateError)
 
 
 SAM = """\

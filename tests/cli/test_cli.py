@@ -345,3 +345,22 @@ def test_the_cli_imports_no_aws_cdk_jsii_or_cdk_nag(assembly: Path):
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+def test_a_cdk_out_audit_imports_no_yaml_and_only_the_chosen_writer(assembly: Path):
+    code = (
+        "import json, sys; from best_lambda.cli import main; "
+        f"main(['audit', {str(assembly)!r}, '-f', 'sarif', '-o', '/dev/null']); "
+        "print(json.dumps(sorted(m for m in sys.modules if m == 'yaml' "
+        "or m.startswith('best_lambda.report.') or m == 'best_lambda.assembly.loader')))"
+    )
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [
+        "best_lambda.report.baseline",
+        "best_lambda.report.model",
+        "best_lambda.report.sarif",
+    ]
