@@ -415,8 +415,7 @@ def event_source_kind(esm: Resource, index: TemplateIndex) -> tuple[str, str | N
     arn = esm.get("EventSourceArn")
     target = index.target(arn)
     if target is None and isinstance(arn, dict) and is_intrinsic(arn):
-        inner = index.targets_in(arn)
-        target = next(iter(inner)) if len(inner) == 1 else None
+        target = index.only_reference(arn)
     if target is not None:
         rtype = index.resources[target].type
         kinds = {

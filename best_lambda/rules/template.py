@@ -421,6 +421,24 @@ class TemplateIndex:
         self._collect(value, found)
         return found
 
+    def only_reference(self, value: Any, *types: str) -> str | None:
+        """The one resource (of ``types``, when given) that ``value`` references, if only one.
+
+        Looks anywhere inside ``value``: an ``Fn::Sub`` ARN of a role, an ``Fn::Join`` around
+        a queue's ``Fn::GetAtt``... ``None`` when it references none, or several.
+
+        Examples
+        --------
+        >>> index = TemplateIndex({"Resources": {"R": {"Type": "AWS::IAM::Role"},
+        ...                                      "Q": {"Type": "AWS::SQS::Queue"}}})
+        >>> index.only_reference({"Fn::Sub": "arn:aws:iam::1:role/${R}-${Q}"}, "AWS::IAM::Role")
+        'R'
+        >>> index.only_reference({"Fn::Sub": "arn:aws:iam::1:role/${R}-${Q}"}) is None
+        True
+        """
+        found = [t for t in self.targets_in(value) if not types or self.resources[t].type in types]
+        return found[0] if len(found) == 1 else None
+
     def _collect(self, value: Any, found: set[str]) -> None:
         if isinstance(value, dict):
             if len(value) == 1:
@@ -565,13 +583,9 @@ class TemplateIndex:
         """
         target = self.target(value)
         if target is None and isinstance(value, dict) and is_intrinsic(value):
-            inner = [
-                t
-                for t in self.targets_in(value)
-                if self.resources[t].type
-                in (FUNCTION, "AWS::Lambda::Alias", "AWS::Lambda::Version")
-            ]
-            target = inner[0] if len(inner) == 1 else None
+            target = self.only_reference(
+                value, FUNCTION, "AWS::Lambda::Alias", "AWS::Lambda::Version"
+            )
         if target is not None:
             resource = self.resources[target]
             if resource.type == FUNCTION:

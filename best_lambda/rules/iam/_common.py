@@ -62,8 +62,7 @@ def role_of(function: Resource, index: TemplateIndex) -> str | None:
     direct = index.role_of(function)
     if direct is not None:
         return direct
-    roles = [t for t in index.targets_in(function.get("Role")) if index.resources[t].type == ROLE]
-    return roles[0] if len(roles) == 1 else None
+    return index.only_reference(function.get("Role"), ROLE)
 
 
 def role_users(role_id: str, index: TemplateIndex) -> list[str]:
