@@ -37,7 +37,6 @@ __all__ = [
     "event_source_kind",
     "function_timeout",
     "is_python",
-    "lambda_roles",
     "principal_service",
     "role_statements",
     "statement_list",
@@ -499,14 +498,6 @@ def dead_letter_queues(index: TemplateIndex) -> dict[str, str]:
         return found
 
     return index.memo("dead_letter_queues", compute)
-
-
-def lambda_roles(index: TemplateIndex) -> set[str]:
-    """Roles (logical IDs) that are the execution role of a function in this template."""
-    return index.memo(
-        "lambda_roles",
-        lambda: {role for fn in index.of_type(FUNCTION) if (role := index.role_of(fn))},
-    )
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from best_lambda.rules.model import Resource
 
 __all__ = [
     "FUNCTION",
+    "ROLE",
     "MalformedTemplateError",
     "TemplateIndex",
     "Unresolved",
@@ -36,6 +37,7 @@ __all__ = [
 ]
 
 FUNCTION = "AWS::Lambda::Function"
+ROLE = "AWS::IAM::Role"
 _T = TypeVar("_T")
 _SUB_REF = re.compile(r"\$\{(?!!)([A-Za-z0-9_:]+)(?:\.([A-Za-z0-9_.]+))?\}")
 #: A Lambda function ARN (or name with qualifier) whose parts may be ``${...}`` placeholders.
@@ -600,32 +602,28 @@ class TemplateIndex:
         return self._functions_by_name.get(match.group(1) if match else text)
 
     def role_of(self, function: Resource) -> str | None:
-        """The logical ID of the IAM role a function runs as, if defined in this template."""
-        return self.target(function.get("Role"))
+        """The logical ID of the IAM role a function runs as, if defined in this template.
 
-    @cached_property
-    def _functions_by_role(self) -> dict[str, list[Resource]]:
-        by_role: dict[str, list[Resource]] = defaultdict(list)
-        for fn in self.of_type(FUNCTION):
-            role = self.role_of(fn)
-            if role:
-                by_role[role].append(fn)
-        return by_role
+        ``Role`` is a ``Ref`` / ``Fn::GetAtt`` of it, or any expression that references
+        exactly one role of the template (e.g. ``Fn::Sub: arn:...:role/${Role}``).
+        """
+        value = function.get("Role")
+        return self.target(value) or self.only_reference(value, ROLE)
 
     def functions_with_role(self, role_id: str) -> list[Resource]:
-        """The functions that run as the role ``role_id``."""
-        return list(self._functions_by_role.get(role_id, ()))
+        """The functions that run as the role ``role_id`` (in template order)."""
+        return [f for f in self.referrers(role_id, FUNCTION) if self.role_of(f) == role_id]
 
     def roles_of_policy(self, policy: Resource) -> list[str]:
         """The roles (logical IDs) an ``AWS::IAM::Policy`` / ``ManagedPolicy`` applies to."""
-        if policy.type == "AWS::IAM::Role":
+        if policy.type == ROLE:
             return [policy.logical_id]
         roles = policy.get("Roles") or []
         found = [t for t in (self.target(r) for r in roles if not isinstance(roles, dict)) if t]
         if policy.type == "AWS::IAM::ManagedPolicy":
             found += [
                 role.logical_id
-                for role in self.referrers(policy.logical_id, "AWS::IAM::Role")
+                for role in self.referrers(policy.logical_id, ROLE)
                 if any(
                     self.target(arn) == policy.logical_id
                     for arn in items(role.get("ManagedPolicyArns"))

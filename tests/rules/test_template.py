@@ -66,6 +66,70 @@ def test_only_reference(value: Any, types: tuple[str, ...], expected: str | None
     assert ONLY.only_reference(value, *types) == expected
 
 
+# -- role_of / functions_with_role ----------------------------------------------------------------
+def _fn(role: Any, **more: Any) -> dict[str, Any]:
+    return {"Type": "AWS::Lambda::Function", "Properties": {"Role": role, **more}}
+
+
+ROLES = _index(
+    Role={"Type": ROLE},
+    RoleB={"Type": ROLE},
+    Queue={"Type": QUEUE},
+    ByArn=_fn({"Fn::GetAtt": ["Role", "Arn"]}),
+    BySub=_fn({"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${RoleB}"}),
+    ByJoin=_fn(
+        {"Fn::Join": ["", ["arn:aws:iam::", {"Ref": "AWS::AccountId"}, ":role/", {"Ref": "Role"}]]}
+    ),
+    # a role and a queue in one expression: the role is still the only role
+    Mixed=_fn(
+        {"Fn::Sub": "arn:aws:iam::1:role/${RoleB}"},
+        Environment={"Variables": {"Q": {"Ref": "Queue"}}},
+    ),
+    # references Role elsewhere (an environment variable) but runs as RoleB
+    Elsewhere=_fn({"Ref": "RoleB"}, Environment={"Variables": {"ROLE": {"Ref": "Role"}}}),
+    # a condition between two roles: not one role (each world decides it)
+    Either=_fn({"Fn::If": ["IsProd", {"Ref": "Role"}, {"Fn::Sub": "${RoleB.Arn}"}]}),
+    Outside=_fn("arn:aws:iam::123456789012:role/Role"),
+)
+
+
+@pytest.mark.parametrize(
+    ("function", "role"),
+    [
+        ("ByArn", "Role"),
+        ("BySub", "RoleB"),
+        ("ByJoin", "Role"),
+        ("Mixed", "RoleB"),
+        ("Elsewhere", "RoleB"),
+        ("Either", None),
+        ("Outside", None),
+    ],
+)
+def test_role_of(function: str, role: str | None):
+    assert ROLES.role_of(ROLES.resources[function]) == role
+
+
+def test_functions_with_role_counts_the_role_a_function_runs_as_not_every_reference():
+    assert [f.logical_id for f in ROLES.functions_with_role("Role")] == ["ByArn", "ByJoin"]
+    assert [f.logical_id for f in ROLES.functions_with_role("RoleB")] == [
+        "BySub",
+        "Mixed",
+        "Elsewhere",
+    ]
+    assert ROLES.functions_with_role("Queue") == []
+
+
+def test_functions_with_role_in_each_world():
+    either = ROLES.resources["Either"]
+    prod = ROLES.in_world((("IsProd", True),))
+    dev = ROLES.in_world((("IsProd", False),))
+    assert prod.role_of(prod.resources["Either"]) == "Role"
+    assert dev.role_of(dev.resources["Either"]) == "RoleB"
+    assert "Either" in [f.logical_id for f in prod.functions_with_role("Role")]
+    assert "Either" in [f.logical_id for f in dev.functions_with_role("RoleB")]
+    assert ROLES.variants(either.logical_id) == [(("IsProd", False),), (("IsProd", True),)]
+
+
 def test_docstring_examples():
     import doctest
 

@@ -341,6 +341,17 @@ def test_unknown_when_the_role_is_not_in_the_template(stack: cdk.Stack):
     assert_unknown(result(RULE, stack, "Fn"), "execution role is not defined")
 
 
+def test_non_compliant_when_the_role_is_an_fn_sub_of_its_arn():
+    """``Role: Fn::Sub arn:...:role/${Role}`` is the template's role: the loop is found."""
+    template = cfn_template(
+        {"Effect": "Allow", "Action": "s3:PutObject", "Resource": {"Fn::Sub": "${Bucket.Arn}/*"}}
+    )
+    template["Resources"]["Fn"]["Properties"]["Role"] = {
+        "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${Role}"
+    }
+    assert_non_compliant(result(RULE, template, "Fn"), "s3:PutObject", "S3 bucket Bucket")
+
+
 def test_non_compliant_when_a_condition_picks_the_write_action():
     template = cfn_template(
         {
