@@ -46,6 +46,47 @@ _LAMBDA_ARN_TEXT = re.compile(
     rf"^arn:{_PART}+:lambda:{_PART}*:{_PART}*:function:({_PART}+)(?::{_PART}+)?$"
 )
 
+#: Resources that reference a resource of a type without being related to it by any rule
+#: (type -> referrer types; ``""``: every other type): they use it as one of many (other
+#: functions, custom resources backed by a function, IAM grants naming it), so their
+#: conditions are not the resource's. A name ending in ``::`` stands for a prefix.
+_CUSTOM = ("AWS::CloudFormation::CustomResource", "Custom::")
+_IAM = (ROLE, "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::User", "AWS::IAM::Group")
+_PEERS: dict[str, tuple[str, ...]] = {
+    FUNCTION: (
+        FUNCTION,
+        *_IAM,
+        *_CUSTOM,
+        "AWS::StepFunctions::StateMachine",
+        "AWS::CloudWatch::Dashboard",
+    ),
+    ROLE: (),
+    "AWS::IAM::Policy": (),
+    "AWS::IAM::ManagedPolicy": (),
+    "": _IAM,
+}
+#: Custom resources rules read as triggers or log settings of a function.
+_RELATED_CUSTOM = ("Custom::S3BucketNotifications", "Custom::LogRetention")
+#: Resources that stand for a function: what references them designates the function.
+_STAND_INS = ("AWS::Lambda::Alias", "AWS::Lambda::Version", "AWS::Lambda::Url")
+#: (type of the judged resource, type of something it references) -> the referrers of the
+#: latter whose conditions rules on the former see.
+_ATTACHED: dict[tuple[str, str], tuple[str, ...]] = {
+    # BestLambda-RecursiveLoop reads the statements of every policy of the role.
+    (FUNCTION, ROLE): ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"),
+    # BestLambda-IteratorAgeAlarm looks for the alarms on the mapping's function.
+    ("AWS::Lambda::EventSourceMapping", FUNCTION): ("AWS::CloudWatch::Alarm",),
+    # BestLambda-NoWildcardPermissions: whether a role of the policy is an execution role.
+    ("AWS::IAM::Policy", ROLE): (FUNCTION,),
+    ("AWS::IAM::ManagedPolicy", ROLE): (FUNCTION,),
+}
+
+
+def _is_peer(kind: str, peers: tuple[str, ...]) -> bool:
+    if kind in _RELATED_CUSTOM:
+        return False
+    return any(kind == p or (p.endswith("::") and kind.startswith(p)) for p in peers)
+
 
 class MalformedTemplateError(ValueError):
     """The input is not a CloudFormation template; the message lists every problem."""
@@ -264,15 +305,15 @@ class TemplateIndex:
     def variants(self, logical_id: str) -> list[World] | Unresolved | None:
         """The worlds a resource must be judged in, or ``None`` when it has just one.
 
-        A resource depends on the undecided conditions used by itself and by the resources
-        within two references of it (its role, the policies of that role, its event
-        sources and their queues, the alarms and log groups that name it...). Every
-        consistent combination of them is one world. :class:`Unresolved` when there are
+        A resource depends on the undecided conditions of :meth:`relevant_conditions` (its
+        own, its role's and the policies of that role, its event sources and their queues,
+        the alarms and log groups that name it...). Every consistent combination of them
+        is one world. :class:`Unresolved` when there are
         more than :data:`~best_lambda.rules.conditions.MAX_WORLDS`.
         """
         if self._world is not None or not self.conditional:
             return None
-        relevant = self._relevant_conditions().get(logical_id)
+        relevant = self.relevant_conditions(logical_id)
         if not relevant:
             return None
         worlds = self.conditions.worlds(relevant)
@@ -347,33 +388,119 @@ class TemplateIndex:
                 found.append(option)
         return found
 
-    def _relevant_conditions(self) -> dict[str, frozenset[str]]:
-        """Logical ID -> the undecided conditions within two references of it."""
+    def relevant_conditions(self, logical_id: str) -> frozenset[str]:
+        """The undecided conditions the rules on a resource can see (computed once per resource).
 
-        def compute() -> dict[str, frozenset[str]]:
-            neighbours: dict[str, set[str]] = defaultdict(set)
-            for resource in self.resources.values():
-                linked = set(self.targets_in(resource.properties))
-                for prop in ("FunctionName", "TargetFunctionArn"):
-                    value = resource.properties.get(prop)
-                    if value is not None:
-                        fn = self.function_id(value)
-                        if fn:
-                            linked.add(fn)
-                linked.discard(resource.logical_id)
-                for other in linked:
-                    neighbours[resource.logical_id].add(other)
-                    neighbours[other].add(resource.logical_id)
-            relevant: dict[str, set[str]] = defaultdict(set)
-            for source, uses in self.conditional.items():
-                ball = {source} | neighbours[source]
-                for near in list(ball):
-                    ball |= neighbours[near]
-                for logical_id in ball:
-                    relevant[logical_id] |= uses
-            return {k: frozenset(v) for k, v in relevant.items()}
+        Those used by:
 
-        return self.memo("template.relevant_conditions", compute)
+        * the resource, and everything it references, and what those reference, in that
+          direction (a function's role and the managed policies the role names, its
+          dead-letter queue...);
+        * the resources that reference it and that rules relate to it (:data:`_PEERS`
+          says which do not), with what they reference, except other resources of its own
+          type: a function's permissions, event source mappings (and their queues),
+          subscriptions, log groups, alarms, versions and aliases (and what designates the
+          function through them);
+        * the few resources rules reach through something the resource references
+          (:data:`_ATTACHED`): the policies attached to a function's role, the alarms on the
+          function an event source mapping invokes, the functions that run as the role a
+          policy is attached to.
+
+        A resource shared by many others (a role, a queue) is never stepped through to its
+        other users: seven functions under seven conditions sharing one role are each judged
+        in the two worlds of their own condition.
+        """
+        cache: dict[str, frozenset[str]] = self.memo("template.relevant_conditions", dict)
+        if logical_id not in cache:
+            cache[logical_id] = self._relevant(logical_id)
+        return cache[logical_id]
+
+    def _relevant(self, logical_id: str) -> frozenset[str]:
+        resource = self.resources.get(logical_id)
+        if resource is None:
+            return frozenset()
+        kind = resource.type
+        nodes = self._down({logical_id})
+        for referrer in self._related_referrers(resource):
+            nodes |= self._down({referrer}, avoid=kind, keep=logical_id)
+        found: set[str] = set()
+        for node in nodes:
+            found |= self.conditional.get(node, frozenset())
+            if node == logical_id:
+                continue
+            by_type = self._linked_from.get(node, {})
+            for attached in _ATTACHED.get((kind, self.resources[node].type), ()):
+                for other in by_type.get(attached, ()):
+                    found |= self.conditional.get(other, frozenset())
+        return frozenset(found)
+
+    def _down(self, start: set[str], avoid: str | None = None, keep: str = "") -> set[str]:
+        """``start`` and everything it references, transitively.
+
+        Resources of type ``avoid`` (other than ``keep``) are not entered.
+        """
+        seen: set[str] = set()
+        todo = list(start)
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            for other in self._links.get(node, ()):
+                if other not in seen and (
+                    other == keep or avoid is None or self.resources[other].type != avoid
+                ):
+                    todo.append(other)
+        return seen
+
+    def _related_referrers(self, resource: Resource) -> set[str]:
+        """The resources referencing ``resource`` that rules relate to it.
+
+        For a function, also those that designate it through one of its aliases, versions
+        or URLs.
+        """
+        peers = _PEERS.get(resource.type, _PEERS[""])
+        found: set[str] = set()
+        todo = [resource.logical_id]
+        while todo:
+            node = todo.pop()
+            for kind, others in self._linked_from.get(node, {}).items():
+                if _is_peer(kind, peers):
+                    continue
+                for other in others:
+                    if other in found or other == resource.logical_id:
+                        continue
+                    found.add(other)
+                    if resource.type == FUNCTION and kind in _STAND_INS:
+                        todo.append(other)
+        return found
+
+    @cached_property
+    def _links(self) -> dict[str, frozenset[str]]:
+        """Logical ID -> the resources it references or designates (a function by name)."""
+        links: dict[str, frozenset[str]] = {}
+        for logical_id, resource in self.resources.items():
+            linked = set(self._references.get(logical_id, ()))
+            for prop in ("FunctionName", "TargetFunctionArn"):
+                value = resource.properties.get(prop)
+                if value is not None:
+                    fn = self.function_id(value)
+                    if fn:
+                        linked.add(fn)
+            linked.discard(logical_id)
+            if linked:
+                links[logical_id] = frozenset(linked)
+        return links
+
+    @cached_property
+    def _linked_from(self) -> dict[str, dict[str, list[str]]]:
+        """The reverse of :attr:`_links`: logical ID -> type -> the resources linking to it."""
+        reverse: dict[str, dict[str, list[str]]] = {}
+        for logical_id, linked in self._links.items():
+            kind = self.resources[logical_id].type
+            for other in linked:
+                reverse.setdefault(other, {}).setdefault(kind, []).append(logical_id)
+        return reverse
 
     # -- basic lookups --------------------------------------------------------------------
     @cached_property
@@ -468,11 +595,19 @@ class TemplateIndex:
                 self._collect(item, found)
 
     @cached_property
+    def _references(self) -> dict[str, set[str]]:
+        """Logical ID -> the resources its properties reference."""
+        return {
+            logical_id: self.targets_in(resource.properties)
+            for logical_id, resource in self.resources.items()
+        }
+
+    @cached_property
     def _referrers(self) -> dict[str, list[Resource]]:
         referrers: dict[str, list[Resource]] = defaultdict(list)
-        for resource in self.resources.values():
-            for target in self.targets_in(resource.properties):
-                referrers[target].append(resource)
+        for logical_id, targets in self._references.items():
+            for target in targets:
+                referrers[target].append(self.resources[logical_id])
         return referrers
 
     def referrers(self, logical_id: str, *types: str) -> list[Resource]:

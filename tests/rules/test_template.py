@@ -138,3 +138,307 @@ def test_docstring_examples():
     outcome = doctest.testmod(best_lambda.rules.template)
     assert outcome.attempted > 0
     assert outcome.failed == 0
+
+
+# -- relevant conditions ----------------------------------------------------------------------
+def _conditional(n: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Parameters and conditions C0..C{n-1}, each on its own parameter."""
+    parameters = {f"P{i}": {"Type": "String"} for i in range(n)}
+    conditions = {f"C{i}": {"Fn::Equals": [{"Ref": f"P{i}"}, "on"]} for i in range(n)}
+    return parameters, conditions
+
+
+def _lambda_role(**props: Any) -> dict[str, Any]:
+    trust = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "lambda.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ]
+    }
+    return {"Type": ROLE, "Properties": {"AssumeRolePolicyDocument": trust, **props}}
+
+
+def _function(role: str, **props: Any) -> dict[str, Any]:
+    base = {
+        "Runtime": "python3.13",
+        "Handler": "index.handler",
+        "Code": {"ZipFile": "x"},
+        "Role": {"Fn::GetAtt": [role, "Arn"]},
+        "Architectures": ["arm64"],
+        "TracingConfig": {"Mode": "Active"},
+        "Timeout": 10,
+        "MemorySize": 256,
+        "LoggingConfig": {"LogFormat": "JSON"},
+    }
+    return {"Type": "AWS::Lambda::Function", "Properties": {**base, **props}}
+
+
+def _shared_role_template(n: int) -> dict[str, Any]:
+    """N functions, each under its own condition, sharing one role; Fn0 runs on x86_64."""
+    parameters, conditions = _conditional(n)
+    resources: dict[str, Any] = {"SharedRole": _lambda_role()}
+    for i in range(n):
+        resources[f"Fn{i}"] = {**_function("SharedRole"), "Condition": f"C{i}"}
+    resources["Fn0"]["Properties"]["Architectures"] = ["x86_64"]
+    return {"Parameters": parameters, "Conditions": conditions, "Resources": resources}
+
+
+def _judge_all(template: dict[str, Any], logical_id: str) -> dict[str, Any]:
+    from best_lambda.rules.engine import judge
+    from best_lambda.rules.registry import ALL_RULES
+    from tests.rules.harness import OPTIONS
+
+    index = TemplateIndex(template)
+    resource = index.resources[logical_id]
+    return {
+        rule.id: judge(rule, resource, index, OPTIONS)
+        for rule in ALL_RULES
+        if resource.type in rule.resource_types
+    }
+
+
+@pytest.mark.parametrize("n", [7, 50])
+def test_functions_sharing_a_role_are_judged_each_in_the_worlds_of_its_own_condition(n: int):
+    from best_lambda.rules.model import Status
+
+    template = _shared_role_template(n)
+    index = TemplateIndex(template)
+    for i in (0, 1, n - 1):
+        assert index.relevant_conditions(f"Fn{i}") == {f"C{i}"}
+        assert index.variants(f"Fn{i}") == [((f"C{i}", False),), ((f"C{i}", True),)]
+    for i in (0, n - 1):
+        judged = _judge_all(template, f"Fn{i}")
+        unknown = {rule for rule, result in judged.items() if result.status is Status.UNKNOWN}
+        assert unknown == set(), {rule: judged[rule].reason for rule in unknown}
+        expected = Status.NON_COMPLIANT if i == 0 else Status.COMPLIANT
+        assert judged["BestLambda-Arm64"].status is expected
+    # The role's own rules do depend on which functions exist (BestLambda-SharedRole counts
+    # them): beyond the cap they are unknown, never a guess.
+    assert index.relevant_conditions("SharedRole") == {f"C{i}" for i in range(n)}
+    shared = _judge_all(template, "SharedRole")["BestLambda-SharedRole"]
+    assert shared.status is Status.UNKNOWN
+    assert f"{n} conditions" in shared.reason
+
+
+def test_a_condition_on_the_shared_roles_policy_is_judged_both_ways():
+    """RecursiveLoop reads the policies of the role: their conditions are the function's."""
+    from best_lambda.rules.model import Status
+
+    template = _shared_role_template(7)
+    resources = template["Resources"]
+    template["Conditions"]["Writes"] = {"Fn::Equals": [{"Ref": "P0"}, "writes"]}
+    resources["Queue"] = {"Type": QUEUE, "Properties": {"VisibilityTimeout": 60}}
+    resources["Mapping"] = {
+        "Type": "AWS::Lambda::EventSourceMapping",
+        "Properties": {
+            "EventSourceArn": {"Fn::GetAtt": ["Queue", "Arn"]},
+            "FunctionName": {"Ref": "Fn1"},
+        },
+        "Condition": "C1",
+    }
+    statement = {
+        "Effect": "Allow",
+        "Action": {"Fn::If": ["Writes", "sqs:SendMessage", "sqs:ReceiveMessage"]},
+        "Resource": {"Fn::GetAtt": ["Queue", "Arn"]},
+    }
+    resources["Grants"] = {
+        "Type": "AWS::IAM::Policy",
+        "Properties": {
+            "PolicyName": "grants",
+            "Roles": [{"Ref": "SharedRole"}],
+            "PolicyDocument": {"Statement": [statement]},
+        },
+    }
+    index = TemplateIndex(template)
+    assert index.relevant_conditions("Fn1") == {"C1", "Writes"}
+    loop = _judge_all(template, "Fn1")["BestLambda-RecursiveLoop"]
+    assert loop.status is Status.NON_COMPLIANT
+    assert loop.findings[0].message.startswith("When Writes is true: It can send messages")
+    # The same when the whole policy is under the condition.
+    statement["Action"] = "sqs:SendMessage"
+    resources["Grants"]["Condition"] = "Writes"
+    loop = _judge_all(template, "Fn1")["BestLambda-RecursiveLoop"]
+    assert loop.status is Status.NON_COMPLIANT
+    assert loop.findings[0].message.startswith("When Writes is true: It can send messages")
+    # Fn2 has no trigger: the policy's condition is still its own to judge, the others' not.
+    assert TemplateIndex(template).relevant_conditions("Fn2") == {"C2", "Writes"}
+
+
+def test_a_shared_queue_is_not_a_path_to_the_other_consumers():
+    parameters, conditions = _conditional(7)
+    resources: dict[str, Any] = {
+        "Queue": {"Type": QUEUE, "Properties": {"VisibilityTimeout": 60}},
+        "Dlq": {"Type": QUEUE},
+    }
+    for i in range(7):
+        resources[f"Role{i}"] = _lambda_role()
+        resources[f"Fn{i}"] = {
+            **_function(f"Role{i}", DeadLetterConfig={"TargetArn": {"Fn::GetAtt": ["Dlq", "Arn"]}}),
+            "Condition": f"C{i}",
+        }
+        resources[f"Mapping{i}"] = {
+            "Type": "AWS::Lambda::EventSourceMapping",
+            "Properties": {
+                "EventSourceArn": {"Fn::GetAtt": ["Queue", "Arn"]},
+                "FunctionName": {"Ref": f"Fn{i}"},
+            },
+            "Condition": f"C{i}",
+        }
+    index = TemplateIndex(
+        {"Parameters": parameters, "Conditions": conditions, "Resources": resources}
+    )
+    assert index.relevant_conditions("Fn3") == {"C3"}
+    assert index.relevant_conditions("Mapping3") == {"C3"}
+    # The dead-letter queue's rule does depend on every function that sends to it.
+    assert index.relevant_conditions("Dlq") == {f"C{i}" for i in range(7)}
+
+
+def test_custom_resources_backed_by_a_function_are_not_the_functions_conditions():
+    parameters, conditions = _conditional(7)
+    resources: dict[str, Any] = {"Role": _lambda_role(), "Provider": _function("Role")}
+    for i in range(7):
+        resources[f"Custom{i}"] = {
+            "Type": "Custom::Thing",
+            "Properties": {"ServiceToken": {"Fn::GetAtt": ["Provider", "Arn"]}},
+            "Condition": f"C{i}",
+        }
+    index = TemplateIndex(
+        {"Parameters": parameters, "Conditions": conditions, "Resources": resources}
+    )
+    assert index.relevant_conditions("Provider") == frozenset()
+    assert index.variants("Provider") is None
+
+
+def test_an_alarm_on_the_function_of_a_stream_mapping_is_the_mappings_condition():
+    from best_lambda.rules.model import Status
+
+    parameters, conditions = _conditional(1)
+    template = {
+        "Parameters": parameters,
+        "Conditions": conditions,
+        "Resources": {
+            "Role": _lambda_role(),
+            "Fn": _function("Role"),
+            "Stream": {"Type": "AWS::Kinesis::Stream", "Properties": {"ShardCount": 1}},
+            "Mapping": {
+                "Type": "AWS::Lambda::EventSourceMapping",
+                "Properties": {
+                    "EventSourceArn": {"Fn::GetAtt": ["Stream", "Arn"]},
+                    "FunctionName": {"Ref": "Fn"},
+                    "StartingPosition": "LATEST",
+                },
+            },
+            "Age": {
+                "Type": "AWS::CloudWatch::Alarm",
+                "Condition": "C0",
+                "Properties": {
+                    "Namespace": "AWS/Lambda",
+                    "MetricName": "IteratorAge",
+                    "Dimensions": [{"Name": "FunctionName", "Value": {"Ref": "Fn"}}],
+                    "Threshold": 1,
+                    "EvaluationPeriods": 1,
+                    "ComparisonOperator": "GreaterThanThreshold",
+                },
+            },
+        },
+    }
+    assert TemplateIndex(template).relevant_conditions("Mapping") == {"C0"}
+    age = _judge_all(template, "Mapping")["BestLambda-IteratorAgeAlarm"]
+    assert age.status is Status.NON_COMPLIANT
+    assert age.findings[0].message.startswith("When C0 is false: No CloudWatch alarm")
+
+
+@pytest.mark.parametrize("policy_type", ["AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"])
+def test_whether_a_policys_role_is_an_execution_role_depends_on_its_functions(policy_type: str):
+    """Without a Lambda trust, the role is an execution role only where a function uses it."""
+    from best_lambda.rules.model import Status
+
+    parameters, conditions = _conditional(1)
+    policy: dict[str, Any] = {
+        "Type": policy_type,
+        "Properties": {
+            "PolicyDocument": {
+                "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]
+            }
+        },
+    }
+    role: dict[str, Any] = {"Type": ROLE, "Properties": {"AssumeRolePolicyDocument": {}}}
+    if policy_type == "AWS::IAM::Policy":
+        policy["Properties"].update(PolicyName="p", Roles=[{"Ref": "Role"}])
+    else:
+        role["Properties"]["ManagedPolicyArns"] = [{"Ref": "Policy"}]
+    template = {
+        "Parameters": parameters,
+        "Conditions": conditions,
+        "Resources": {
+            "Role": role,
+            "Policy": policy,
+            "Fn": {**_function("Role"), "Condition": "C0"},
+        },
+    }
+    assert TemplateIndex(template).relevant_conditions("Policy") == {"C0"}
+    wildcard = _judge_all(template, "Policy")["BestLambda-NoWildcardPermissions"]
+    assert wildcard.status is Status.NON_COMPLIANT
+    assert wildcard.findings[0].message.startswith("When C0 is true: ")
+
+
+def test_what_designates_a_function_through_its_url_is_the_functions():
+    """An HTTP integration of the function's URL (ApiTimeout) under a condition."""
+    parameters, conditions = _conditional(1)
+    template = {
+        "Parameters": parameters,
+        "Conditions": conditions,
+        "Resources": {
+            "Role": _lambda_role(),
+            "Fn": _function("Role", Timeout=60),
+            "FnUrl": {
+                "Type": "AWS::Lambda::Url",
+                "Properties": {"TargetFunctionArn": {"Ref": "Fn"}, "AuthType": "AWS_IAM"},
+            },
+            "Api": {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"ProtocolType": "HTTP"}},
+            "Integration": {
+                "Type": "AWS::ApiGatewayV2::Integration",
+                "Condition": "C0",
+                "Properties": {
+                    "ApiId": {"Ref": "Api"},
+                    "IntegrationType": "HTTP_PROXY",
+                    "IntegrationUri": {"Fn::GetAtt": ["FnUrl", "FunctionUrl"]},
+                },
+            },
+        },
+    }
+    assert TemplateIndex(template).relevant_conditions("Fn") == {"C0"}
+
+
+def test_names_sharing_a_prefix_are_different_resources():
+    parameters, conditions = _conditional(2)
+    template = {
+        "Parameters": parameters,
+        "Conditions": conditions,
+        "Resources": {
+            "Role": _lambda_role(),
+            "Role1": {**_lambda_role(), "Condition": "C1"},
+            "Fn": _function("Role"),
+            "Fn1": {
+                **_function("Role"),
+                "Properties": {
+                    **_function("Role")["Properties"],
+                    "Role": {"Fn::Sub": "arn:aws:iam::1:role/${Role1}"},
+                },
+                "Condition": "C1",
+            },
+            "Fn1Logs": {
+                "Type": "AWS::Logs::LogGroup",
+                "Condition": "C0",
+                "Properties": {"LogGroupName": {"Fn::Sub": "/aws/lambda/${Fn1}"}},
+            },
+        },
+    }
+    index = TemplateIndex(template)
+    assert index.relevant_conditions("Fn") == frozenset()
+    assert index.relevant_conditions("Fn1") == {"C0", "C1"}
+    assert index.relevant_conditions("Role") == frozenset()
+    assert index.relevant_conditions("Role1") == {"C1"}

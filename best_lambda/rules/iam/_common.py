@@ -17,6 +17,7 @@ __all__ = [
     "trusts_lambda",
 ]
 
+
 def trusts_lambda(role: Resource, index: TemplateIndex) -> bool:
     """Whether the role's trust policy lets ``lambda.amazonaws.com`` assume it.
 
