@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
@@ -65,6 +65,8 @@ _PEERS: dict[str, tuple[str, ...]] = {
     "AWS::IAM::ManagedPolicy": (),
     "": _IAM,
 }
+#: What :meth:`TemplateIndex.function_id` reads: functions, and what stands for them by name.
+_FUNCTION_TYPES = (FUNCTION, "AWS::Lambda::Alias", "AWS::Lambda::Version")
 #: Custom resources rules read as triggers or log settings of a function.
 _RELATED_CUSTOM = ("Custom::S3BucketNotifications", "Custom::LogRetention")
 #: Resources that stand for a function: what references them designates the function.
@@ -271,6 +273,10 @@ class TemplateIndex:
         #: Logical ID -> the undecided conditions its existence or properties depend on.
         self.conditional: dict[str, frozenset[str]] = {}
         self._world: World | None = None
+        #: For an index of one world: the template's index, and the resources that differ
+        #: from it (removed, or with properties resolved differently).
+        self._base: TemplateIndex | None = None
+        self._delta: frozenset[str] = frozenset()
         self.resources: dict[str, Resource] = {}
         for logical_id, body in bodies.items():
             condition = body.get("Condition")
@@ -325,7 +331,14 @@ class TemplateIndex:
         return worlds
 
     def in_world(self, world: World) -> TemplateIndex:
-        """The template with the conditions of ``world`` decided (built once per world)."""
+        """The template with the conditions of ``world`` decided (built once per world).
+
+        Only the resources that use those conditions are resolved again; the others, and
+        every lookup they alone decide, are shared with this index. When the world changes
+        no resource (the resources under a condition that is true, with no ``Fn::If`` on
+        it), it is this index itself: a template of N functions, each under its own
+        condition, costs N small worlds, not N copies of every whole-template lookup.
+        """
         if not world:
             return self
         cache: dict[World, TemplateIndex] = self.__dict__.setdefault("_worlds", {})
@@ -336,6 +349,25 @@ class TemplateIndex:
     def _resolved_for(self, world: World) -> TemplateIndex:
         values = dict(world)
         decided = {**self._decided, **values}
+        removed: dict[str, str] = {}
+        changed: dict[str, Resource] = {}
+        for logical_id in self._users_of(values.keys()):
+            resource = self.resources[logical_id]
+            condition = resource.raw.get("Condition")
+            if isinstance(condition, str) and values.get(condition) is False:
+                removed[logical_id] = f"its Condition {condition} is false"
+                continue
+            props = resolve(resource.properties, decided)
+            if props is not resource.properties:
+                changed[logical_id] = Resource(
+                    logical_id=logical_id,
+                    type=resource.type,
+                    properties=props if isinstance(props, dict) else {},
+                    metadata=resource.metadata,
+                    raw=resource.raw,
+                )
+        if not removed and not changed:
+            return self
         derived = object.__new__(TemplateIndex)
         derived.name = self.name
         derived.assets = self.assets
@@ -343,28 +375,26 @@ class TemplateIndex:
         derived.mappings = self.mappings
         derived.conditions = self.conditions
         derived._decided = decided
-        derived.inactive = dict(self.inactive)
+        derived.inactive = {**self.inactive, **removed}
         derived.conditional = {}
         derived._world = world
-        derived.resources = {}
-        for logical_id, resource in self.resources.items():
-            uses = self.conditional.get(logical_id)
-            if not uses or not uses & values.keys():
-                derived.resources[logical_id] = resource
-                continue
-            condition = resource.raw.get("Condition")
-            if isinstance(condition, str) and values.get(condition) is False:
-                derived.inactive[logical_id] = f"its Condition {condition} is false"
-                continue
-            props = resolve(resource.properties, decided)
-            derived.resources[logical_id] = Resource(
-                logical_id=logical_id,
-                type=resource.type,
-                properties=props if isinstance(props, dict) else {},
-                metadata=resource.metadata,
-                raw=resource.raw,
-            )
+        derived._base = self
+        derived._delta = frozenset(removed) | frozenset(changed)
+        derived.resources = dict(self.resources)
+        for logical_id in removed:
+            del derived.resources[logical_id]
+        derived.resources.update(changed)  # in place: template order is kept
         return derived
+
+    def _users_of(self, conditions: Iterable[str]) -> set[str]:
+        """The resources whose existence or properties use one of ``conditions``."""
+        users: dict[str, list[str]] = self.__dict__.get("_condition_users") or {}
+        if not users:
+            for logical_id, uses in self.conditional.items():
+                for condition in uses:
+                    users.setdefault(condition, []).append(logical_id)
+            self.__dict__["_condition_users"] = users
+        return {u for c in conditions for u in users.get(c, ())}
 
     def alternatives(self, value: Any) -> list[Any]:
         """Every value ``value`` can take, for a scan over resources of the whole template.
@@ -480,7 +510,7 @@ class TemplateIndex:
         """Logical ID -> the resources it references or designates (a function by name)."""
         links: dict[str, frozenset[str]] = {}
         for logical_id, resource in self.resources.items():
-            linked = set(self._references.get(logical_id, ()))
+            linked = set(self._references_of(logical_id))
             for prop in ("FunctionName", "TargetFunctionArn"):
                 value = resource.properties.get(prop)
                 if value is not None:
@@ -505,16 +535,35 @@ class TemplateIndex:
     # -- basic lookups --------------------------------------------------------------------
     @cached_property
     def _by_type(self) -> dict[str, list[Resource]]:
-        by_type: dict[str, list[Resource]] = defaultdict(list)
+        if self._base is not None:  # the template's lists, those of changed types redone
+            return {}
+        found: dict[str, list[Resource]] = defaultdict(list)
         for resource in self.resources.values():
-            by_type[resource.type].append(resource)
-        return by_type
+            found[resource.type].append(resource)
+        return found
+
+    def _of_type(self, kind: str) -> list[Resource]:
+        base = self._base
+        if base is None:
+            return self._by_type.get(kind, [])
+        if kind not in self._changed_types:
+            return base._of_type(kind)
+        if kind not in self._by_type:
+            self._by_type[kind] = [
+                self.resources[r.logical_id]
+                for r in base._of_type(kind)
+                if r.logical_id in self.resources
+            ]
+        return self._by_type[kind]
+
+    @cached_property
+    def _changed_types(self) -> frozenset[str]:
+        base = self._base
+        return frozenset(base.resources[d].type for d in self._delta) if base else frozenset()
 
     def of_type(self, *types: str) -> list[Resource]:
         """All resources of the given types, in template order per type."""
-        if len(types) == 1:
-            return list(self._by_type.get(types[0], ()))
-        return [r for t in types for r in self._by_type.get(t, ())]
+        return [r for t in types for r in self._of_type(t)]
 
     def get(self, logical_id: str | None) -> Resource | None:
         """The resource with this logical ID, if the template has it."""
@@ -596,23 +645,94 @@ class TemplateIndex:
 
     @cached_property
     def _references(self) -> dict[str, set[str]]:
-        """Logical ID -> the resources its properties reference."""
-        return {
-            logical_id: self.targets_in(resource.properties)
-            for logical_id, resource in self.resources.items()
-        }
+        """Logical ID -> the resources its properties reference.
+
+        In a world: only the resources that differ from the template's (changed, removed,
+        or referencing a removed one); :meth:`_references_of` reads the template's for the
+        others.
+        """
+        base = self._base
+        if base is None:
+            return {
+                logical_id: self.targets_in(resource.properties)
+                for logical_id, resource in self.resources.items()
+            }
+        references: dict[str, set[str]] = {}
+        for logical_id in self._delta:
+            resource = self.resources.get(logical_id)
+            if resource is not None:
+                references[logical_id] = self.targets_in(resource.properties)
+                continue
+            references[logical_id] = set()
+            for referrer in base._referrers_of(logical_id):
+                other = referrer.logical_id
+                if other not in self._delta:
+                    mine = references.get(other, base._references_of(other))
+                    references[other] = mine - {logical_id}
+        return references
+
+    def _references_of(self, logical_id: str) -> set[str]:
+        found = self._references.get(logical_id)
+        if found is not None:
+            return found
+        return self._base._references_of(logical_id) if self._base is not None else set()
 
     @cached_property
     def _referrers(self) -> dict[str, list[Resource]]:
-        referrers: dict[str, list[Resource]] = defaultdict(list)
-        for logical_id, targets in self._references.items():
-            for target in targets:
-                referrers[target].append(self.resources[logical_id])
-        return referrers
+        """Logical ID -> the resources whose properties reference it.
+
+        In a world: filled as asked, for the targets of what differs from the template's.
+        """
+        found: dict[str, list[Resource]] = defaultdict(list)
+        if self._base is None:
+            for logical_id, targets in self._references.items():
+                for target in targets:
+                    found[target].append(self.resources[logical_id])
+        return found
+
+    @cached_property
+    def _affected(self) -> frozenset[str]:
+        """In a world: the resources whose referrers may differ from the template's."""
+        base = self._base
+        if base is None:
+            return frozenset()
+        affected = set(self._delta)
+        for logical_id in self._delta:
+            affected |= base._references_of(logical_id)
+            affected |= self._references_of(logical_id)
+        return frozenset(affected)
+
+    def _referrers_of(self, logical_id: str) -> list[Resource]:
+        base = self._base
+        if base is None:
+            return self._referrers.get(logical_id, [])
+        if logical_id not in self._affected:
+            return base._referrers_of(logical_id)
+        if logical_id not in self._referrers:
+            ids = [
+                r.logical_id
+                for r in base._referrers_of(logical_id)
+                if r.logical_id not in self._references
+            ]
+            ids += [
+                other
+                for other, targets in self._references.items()
+                if logical_id in targets and other in self.resources
+            ]
+            position = base._position
+            self._referrers[logical_id] = [
+                self.resources[i] for i in sorted(set(ids), key=position.__getitem__)
+            ]
+        return self._referrers[logical_id]
+
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        """Logical ID -> its position in the template."""
+        return {logical_id: n for n, logical_id in enumerate(self.resources)}
 
     def referrers(self, logical_id: str, *types: str) -> list[Resource]:
         """Resources whose properties reference ``logical_id`` (optionally of some types)."""
-        found = self._referrers.get(logical_id, [])
+        found = self._referrers_of(logical_id)
         return [r for r in found if r.type in types] if types else list(found)
 
     # -- values ---------------------------------------------------------------------------
@@ -697,6 +817,8 @@ class TemplateIndex:
     @cached_property
     def _functions_by_name(self) -> dict[str, str]:
         """Function name, as a literal or as the text of an expression -> logical ID."""
+        if self._base is not None and not self._changes(FUNCTION):
+            return self._base._functions_by_name
         names: dict[str, str] = {}
         ambiguous: set[str] = set()
         for fn in self.of_type(FUNCTION):
@@ -720,9 +842,7 @@ class TemplateIndex:
         """
         target = self.target(value)
         if target is None and isinstance(value, dict) and is_intrinsic(value):
-            target = self.only_reference(
-                value, FUNCTION, "AWS::Lambda::Alias", "AWS::Lambda::Version"
-            )
+            target = self.only_reference(value, *_FUNCTION_TYPES)
         if target is not None:
             resource = self.resources[target]
             if resource.type == FUNCTION:
@@ -747,7 +867,27 @@ class TemplateIndex:
 
     def functions_with_role(self, role_id: str) -> list[Resource]:
         """The functions that run as the role ``role_id`` (in template order)."""
-        return [f for f in self.referrers(role_id, FUNCTION) if self.role_of(f) == role_id]
+        base = self._base
+        if base is None:
+            return list(self._functions_by_role.get(role_id, ()))
+        # In a world: the template's, with the functions that differ (or reference a
+        # resource that does not exist there) judged again.
+        affected = self._references.keys()
+        found = [f for f in base.functions_with_role(role_id) if f.logical_id not in affected]
+        for logical_id in affected:
+            function = self.resources.get(logical_id)
+            if function is not None and function.type == FUNCTION:
+                found += [function] if self.role_of(function) == role_id else []
+        return sorted(found, key=lambda f: base._position[f.logical_id])
+
+    @cached_property
+    def _functions_by_role(self) -> dict[str, list[Resource]]:
+        by_role: dict[str, list[Resource]] = defaultdict(list)
+        for function in self.of_type(FUNCTION):
+            role = self.role_of(function)
+            if role:
+                by_role[role].append(function)
+        return by_role
 
     def roles_of_policy(self, policy: Resource) -> list[str]:
         """The roles (logical IDs) an ``AWS::IAM::Policy`` / ``ManagedPolicy`` applies to."""
@@ -778,6 +918,9 @@ class TemplateIndex:
         key = (rtype, prop)
         cache = self.__dict__.setdefault("_attached_cache", {})
         if key not in cache:
+            if self._base is not None and not self._changes(rtype, *_FUNCTION_TYPES):
+                cache[key] = self._base._attached_map(rtype, prop)
+                return cache[key]  # type: ignore[no-any-return]
             mapping: dict[str, list[Resource]] = defaultdict(list)
             for resource in self.of_type(rtype):
                 fn = self.function_id(resource.get(prop))
@@ -786,6 +929,13 @@ class TemplateIndex:
             cache[key] = mapping
         result: dict[str, list[Resource]] = cache[key]
         return result
+
+    def _changes(self, *types: str) -> bool:
+        """Whether this world changes a resource of one of ``types`` (or any, without)."""
+        base = self._base
+        if base is None:
+            return False
+        return bool(self._delta) if not types else not self._changed_types.isdisjoint(types)
 
     def iter_functions(self) -> Iterator[Resource]:
         """Every ``AWS::Lambda::Function`` of the template."""

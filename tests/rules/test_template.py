@@ -442,3 +442,135 @@ def test_names_sharing_a_prefix_are_different_resources():
     assert index.relevant_conditions("Fn1") == {"C0", "C1"}
     assert index.relevant_conditions("Role") == frozenset()
     assert index.relevant_conditions("Role1") == {"C1"}
+
+
+# -- indexes of one world -----------------------------------------------------------------------
+def _getatt(name: str) -> dict[str, Any]:
+    return {"Fn::GetAtt": [name, "Arn"]}
+
+
+WORLDS_TEMPLATE: dict[str, Any] = {
+    "Parameters": {"PA": {"Type": "String"}, "PB": {"Type": "String"}},
+    "Conditions": {
+        "A": {"Fn::Equals": [{"Ref": "PA"}, "on"]},
+        "B": {"Fn::Equals": [{"Ref": "PB"}, "on"]},
+    },
+    "Resources": {
+        "RoleA": {**_lambda_role(), "Condition": "A"},
+        "RoleB": _lambda_role(),
+        "Shared": _lambda_role(),
+        "Fn1": _function("RoleB", Role={"Fn::If": ["A", _getatt("RoleA"), _getatt("RoleB")]}),
+        "Fn2": {**_function("Shared"), "Condition": "B"},
+        # an unconditional function naming a conditional role: it has none where A is false
+        "Fn3": _function("Shared", Role={"Fn::Sub": "arn:aws:iam::1:role/${RoleA}"}),
+        "Fn4": _function("Shared", FunctionName="worker", MemorySize={"Fn::If": ["B", 1, 2]}),
+        "ByName": {
+            "Type": "AWS::Lambda::Permission",
+            "Condition": "A",
+            "Properties": {"FunctionName": "worker", "Principal": "s3.amazonaws.com"},
+        },
+        "ByRef": {
+            "Type": "AWS::Lambda::Permission",
+            "Condition": "B",
+            "Properties": {"FunctionName": {"Ref": "Fn2"}, "Principal": "sns.amazonaws.com"},
+        },
+        "Live": {
+            "Type": "AWS::Lambda::Alias",
+            "Condition": "A",
+            "Properties": {"FunctionName": {"Ref": "Fn1"}, "FunctionVersion": "1", "Name": "l"},
+        },
+        "ByAlias": {
+            "Type": "AWS::Lambda::Permission",
+            "Properties": {"FunctionName": {"Ref": "Live"}, "Principal": "events.amazonaws.com"},
+        },
+        "Grants": {
+            "Type": "AWS::IAM::Policy",
+            "Properties": {
+                "PolicyName": "g",
+                "Roles": [{"Fn::If": ["B", {"Ref": "Shared"}, {"Ref": "RoleB"}]}],
+                "PolicyDocument": {"Statement": []},
+            },
+        },
+        "Queue": {"Type": QUEUE, "Condition": "A"},
+        "Mapping": {
+            "Type": "AWS::Lambda::EventSourceMapping",
+            "Condition": "A",
+            "Properties": {"EventSourceArn": _getatt("Queue"), "FunctionName": {"Ref": "Fn4"}},
+        },
+        "Fn2Logs": {
+            "Type": "AWS::Logs::LogGroup",
+            "Condition": "B",
+            "Properties": {"LogGroupName": {"Fn::Sub": "/aws/lambda/${Fn2}"}},
+        },
+        "Url": {
+            "Type": "AWS::Lambda::Url",
+            "Properties": {"TargetFunctionArn": _getatt("Fn1"), "AuthType": "AWS_IAM"},
+        },
+    },
+}
+WORLDS = [
+    (("A", False),),
+    (("A", True),),
+    (("B", False),),
+    (("B", True),),
+    *[(("A", a), ("B", b)) for a in (False, True) for b in (False, True)],
+]
+
+
+def _decided(world: tuple[tuple[str, bool], ...]) -> TemplateIndex:
+    """The same template built from scratch with the world's conditions written as literals."""
+    template = dict(WORLDS_TEMPLATE)
+    template["Conditions"] = {
+        **template["Conditions"],
+        **{name: {"Fn::Equals": ["x", "x" if value else "y"]} for name, value in world},
+    }
+    return TemplateIndex(template)
+
+
+def _view(index: TemplateIndex) -> dict[str, Any]:
+    everything = sorted(WORLDS_TEMPLATE["Resources"])
+    functions = [f.logical_id for f in index.of_type("AWS::Lambda::Function")]
+    kinds = sorted({body["Type"] for body in WORLDS_TEMPLATE["Resources"].values()})
+    return {
+        "resources": {k: (r.type, r.properties) for k, r in index.resources.items()},
+        "order": list(index.resources),
+        "inactive": sorted(index.inactive),
+        "of_type": {kind: [r.logical_id for r in index.of_type(kind)] for kind in kinds},
+        "referrers": {k: [r.logical_id for r in index.referrers(k)] for k in everything},
+        "role_of": {f: index.role_of(index.resources[f]) for f in functions},
+        "functions_with_role": {
+            k: [f.logical_id for f in index.functions_with_role(k)] for k in everything
+        },
+        "function_id": {
+            k: index.function_id(r.get("FunctionName")) for k, r in index.resources.items()
+        },
+        "attached": {
+            (kind, f): [r.logical_id for r in index.attached(kind, f)]
+            for kind in ("AWS::Lambda::Permission", "AWS::Lambda::EventSourceMapping")
+            for f in functions
+        },
+        "roles_of_policy": index.roles_of_policy(index.resources["Grants"]),
+    }
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["template-first", "world-first"])
+@pytest.mark.parametrize("world", WORLDS, ids=str)
+def test_an_index_of_one_world_is_the_template_with_those_conditions_decided(
+    world: Any, first: bool
+):
+    index = TemplateIndex(WORLDS_TEMPLATE)
+    if first:  # the template's lookups built before the world's, or after
+        _view(index)
+    assert _view(index.in_world(world)) == _view(_decided(world))
+
+
+def test_a_world_that_changes_nothing_is_the_template_itself():
+    index = TemplateIndex(WORLDS_TEMPLATE)
+    assert index.in_world((("A", True),)) is not index  # Fn1's role is an Fn::If on A
+    template = _shared_role_template(3)
+    index = TemplateIndex(template)
+    assert index.in_world((("C1", True),)) is index
+    absent = index.in_world((("C1", False),))
+    assert "Fn1" not in absent.resources
+    assert "Fn1" in absent.inactive
+    assert [f.logical_id for f in absent.functions_with_role("SharedRole")] == ["Fn0", "Fn2"]

@@ -7,12 +7,12 @@ from typing import Any
 
 from best_lambda.rules.model import Resource
 from best_lambda.rules.relations import principal_service, statement_list
-from best_lambda.rules.template import FUNCTION, ROLE, TemplateIndex, Unresolved, is_intrinsic
+from best_lambda.rules.template import ROLE, TemplateIndex, Unresolved, is_intrinsic
 
 __all__ = [
     "ROLE",
     "aws_managed_name",
-    "lambda_execution_roles",
+    "is_lambda_execution_role",
     "role_users",
     "trusts_lambda",
 ]
@@ -41,19 +41,19 @@ def role_users(role_id: str, index: TemplateIndex) -> list[str]:
     return sorted(f.logical_id for f in index.functions_with_role(role_id))
 
 
-def lambda_execution_roles(index: TemplateIndex) -> frozenset[str]:
-    """Roles of the template that are (or are made to be) Lambda execution roles.
+def is_lambda_execution_role(role: Resource, index: TemplateIndex) -> bool:
+    """Whether the role is (or is made to be) a Lambda execution role.
 
-    A role counts when a function of the template runs as it, or when its trust policy
-    allows ``lambda.amazonaws.com`` to assume it.
+    It is when a function of the template runs as it, or when its trust policy allows
+    ``lambda.amazonaws.com`` to assume it. Computed once per role, from the role and the
+    functions that reference it (never a scan of the whole template).
     """
-
-    def compute() -> frozenset[str]:
-        found = {role for fn in index.of_type(FUNCTION) if (role := index.role_of(fn))}
-        found.update(r.logical_id for r in index.of_type(ROLE) if trusts_lambda(r, index))
-        return frozenset(found)
-
-    return index.memo("iam.lambda_execution_roles", compute)
+    cache: dict[str, bool] = index.memo("iam.lambda_execution_roles", dict)
+    if role.logical_id not in cache:
+        cache[role.logical_id] = bool(index.functions_with_role(role.logical_id)) or (
+            trusts_lambda(role, index)
+        )
+    return cache[role.logical_id]
 
 
 # A stand-in for the parts of an ARN the template alone does not decide.

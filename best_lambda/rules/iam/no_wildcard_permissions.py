@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from best_lambda.rules.framework import framework_component
-from best_lambda.rules.iam._common import ROLE, aws_managed_name, lambda_execution_roles
+from best_lambda.rules.iam._common import ROLE, aws_managed_name, is_lambda_execution_role
 from best_lambda.rules.iam.no_admin_policies import ADMIN_POLICIES
 from best_lambda.rules.model import Finding, Resource, Result, Rule, Severity
 from best_lambda.rules.options import CheckOptions
@@ -311,12 +311,12 @@ def _scan_managed_policies(scan: _Scan, role: Resource) -> None:
 
 def check(resource: Resource, index: TemplateIndex, options: CheckOptions) -> Result:
     """Non-compliant for each wildcard grant that applies to a Lambda execution role."""
-    roles = lambda_execution_roles(index)
     if resource.type == ROLE:
-        if resource.logical_id not in roles:
+        if not is_lambda_execution_role(resource, index):
             return Result.not_applicable("the role is not a Lambda execution role")
     else:
-        attached = [index.resources[r] for r in index.roles_of_policy(resource) if r in roles]
+        roles = [index.resources[r] for r in index.roles_of_policy(resource)]
+        attached = [role for role in roles if is_lambda_execution_role(role, index)]
         if not attached:
             return Result.not_applicable(
                 "the policy is not attached to a Lambda execution role of this template"
