@@ -22,6 +22,7 @@ from best_lambda.rules.template import (
     dig,
     is_intrinsic,
     items,
+    literal_text,
 )
 
 __all__ = [
@@ -104,20 +105,6 @@ class Principal:
     service: str | None = None
 
 
-def _literal_parts(value: Any) -> str | None:
-    """The literal text of a ``Fn::Join`` / ``Fn::Sub`` (intrinsic parts dropped)."""
-    if not isinstance(value, dict) or len(value) != 1:
-        return None
-    (key, arg) = next(iter(value.items()))
-    if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
-        parts = arg[1] if isinstance(arg[1], list) else []
-        return "".join(p for p in parts if isinstance(p, str))
-    if key == "Fn::Sub":
-        text = arg[0] if isinstance(arg, list) and arg else arg
-        return text if isinstance(text, str) else None
-    return None
-
-
 def classify_principal(value: Any, index: TemplateIndex) -> Principal | Unresolved:
     """Classify the ``Principal`` of an ``AWS::Lambda::Permission``.
 
@@ -150,7 +137,7 @@ def classify_principal(value: Any, index: TemplateIndex) -> Principal | Unresolv
     literal = index.literal(value)
     text: Any = literal
     if isinstance(literal, Unresolved):
-        joined = _literal_parts(value)
+        joined = literal_text(value)
         if joined is not None and (":iam::" in joined or ":sts::" in joined):
             return Principal("account", joined)
         service = principal_service(value, index)

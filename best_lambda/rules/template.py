@@ -33,6 +33,7 @@ __all__ = [
     "dig",
     "is_intrinsic",
     "items",
+    "literal_text",
     "name_text",
 ]
 
@@ -162,6 +163,40 @@ def name_text(value: Any) -> str | None:
 
         result = _SUB_REF.sub(replace, text)
         return None if failed else result
+    return None
+
+
+def literal_text(value: Any) -> str | None:
+    """The literal text of a string, ``Fn::Sub`` or ``Fn::Join``, other parts left empty.
+
+    An ``Fn::Sub`` gives its template (``${...}`` placeholders kept); an ``Fn::Join`` its
+    parts joined by its delimiter, each ``Fn::Sub`` / ``Fn::Join`` part read the same way
+    and any other part (a ``Ref``, an ``Fn::GetAtt``...) empty. ``None`` for anything else.
+    For substring tests on a value the template does not decide (``":lambda:"`` in an ARN,
+    ``"{{resolve:"`` in a secret).
+
+    Examples
+    --------
+    >>> literal_text({"Fn::Join": [":", ["arn", {"Ref": "AWS::Partition"}, "lambda"]]})
+    'arn::lambda'
+    >>> literal_text({"Fn::Sub": ["arn:${P}:iam::${A}:root", {"A": "1"}]})
+    'arn:${P}:iam::${A}:root'
+    >>> literal_text({"Ref": "X"}) is None
+    True
+    """
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, Mapping) or len(value) != 1:
+        return None
+    ((key, arg),) = value.items()
+    if key == "Fn::Sub":
+        text = arg[0] if isinstance(arg, list) and arg else arg
+        return text if isinstance(text, str) else None
+    if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
+        delimiter, parts = arg
+        if isinstance(delimiter, str) and isinstance(parts, list):
+            texts = (literal_text(p) if isinstance(p, (str, Mapping)) else None for p in parts)
+            return delimiter.join(t if t is not None else "" for t in texts)
     return None
 
 

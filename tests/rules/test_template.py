@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from best_lambda.rules.template import TemplateIndex
+from best_lambda.rules.template import TemplateIndex, literal_text
 
 ROLE = "AWS::IAM::Role"
 QUEUE = "AWS::SQS::Queue"
@@ -64,6 +64,37 @@ ONLY = _index(
 )
 def test_only_reference(value: Any, types: tuple[str, ...], expected: str | None):
     assert ONLY.only_reference(value, *types) == expected
+
+
+# -- literal_text -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("arn:aws:lambda:eu-west-1:1:function:f", "arn:aws:lambda:eu-west-1:1:function:f"),
+        (
+            {"Fn::Sub": "arn:${AWS::Partition}:iam::${A}:root"},
+            "arn:${AWS::Partition}:iam::${A}:root",
+        ),
+        ({"Fn::Sub": ["{{resolve:${S}}}", {"S": {"Ref": "X"}}]}, "{{resolve:${S}}}"),
+        # references become empty, the delimiter stays
+        ({"Fn::Join": [":", ["arn", {"Ref": "AWS::Partition"}, "lambda", "r"]]}, "arn::lambda:r"),
+        ({"Fn::Join": ["", ["s3.", {"Ref": "AWS::URLSuffix"}]]}, "s3."),
+        # nested Fn::Sub / Fn::Join parts are read the same way
+        (
+            {"Fn::Join": ["/", [{"Fn::Sub": "${Bucket.Arn}"}, {"Fn::Join": ["", ["in", "/*"]]}]]},
+            "${Bucket.Arn}/in/*",
+        ),
+        # under a condition: not one text
+        ({"Fn::If": ["IsProd", "a", "b"]}, None),
+        ({"Fn::Join": [{"Ref": "Sep"}, ["a", "b"]]}, None),
+        ({"Fn::Join": [":", {"Ref": "List"}]}, None),
+        ({"Fn::Sub": {"Ref": "X"}}, None),
+        ({"Ref": "X"}, None),
+        (42, None),
+    ],
+)
+def test_literal_text(value: Any, expected: str | None):
+    assert literal_text(value) == expected
 
 
 # -- role_of / functions_with_role ----------------------------------------------------------------
