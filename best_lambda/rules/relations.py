@@ -496,11 +496,18 @@ class PolicyStatement:
 
     def actions(self) -> list[str] | Unresolved:
         """The statement's actions (``Action``), lower-cased; Unresolved if not literal."""
-        value = self.statement.get("Action", [])
-        items = value if isinstance(value, list) else [value]
-        if not all(isinstance(a, str) for a in items):
-            return Unresolved("the statement's actions are not literal")
-        return [a.lower() for a in items]
+        return self._names("Action")
+
+    def not_actions(self) -> list[str] | Unresolved:
+        """The actions ``NotAction`` excepts, lower-cased; Unresolved if not literal."""
+        return self._names("NotAction")
+
+    def _names(self, key: str) -> list[str] | Unresolved:
+        value = self.statement.get(key, [])
+        names = value if isinstance(value, list) else [value]
+        if not all(isinstance(a, str) for a in names):
+            return Unresolved(f"the statement's {key} is not literal")
+        return [a.lower() for a in names]
 
     def resources(self) -> list[Any]:
         """The statement's resources as written (strings or intrinsics)."""
@@ -508,11 +515,31 @@ class PolicyStatement:
         return value if isinstance(value, list) else [value]
 
     def allows(self, action: str) -> bool:
-        """Whether an Allow statement's ``Action`` matches ``action`` (wildcards honoured)."""
-        actions = self.actions()
-        if self.statement.get("Effect") != "Allow" or isinstance(actions, Unresolved):
+        """Whether an Allow statement allows ``action`` (wildcards honoured).
+
+        An ``Action`` lists what it allows; a ``NotAction`` (without ``Action``) allows
+        every action it does not list. ``False`` for a Deny, and for names that are not
+        literal (:meth:`unreadable` says so).
+        """
+        if self.statement.get("Effect") != "Allow":
             return False
-        return any(fnmatch.fnmatchcase(action.lower(), pattern) for pattern in actions)
+        lowered = action.lower()
+        if "NotAction" in self.statement and "Action" not in self.statement:
+            excepted = self.not_actions()
+            return not isinstance(excepted, Unresolved) and not any(
+                fnmatch.fnmatchcase(lowered, pattern) for pattern in excepted
+            )
+        actions = self.actions()
+        return not isinstance(actions, Unresolved) and any(
+            fnmatch.fnmatchcase(lowered, pattern) for pattern in actions
+        )
+
+    def unreadable(self) -> Unresolved | None:
+        """Why :meth:`allows` cannot tell what an Allow statement allows, if it cannot."""
+        if self.statement.get("Effect") != "Allow":
+            return None
+        names = self.not_actions() if "Action" not in self.statement else self.actions()
+        return names if isinstance(names, Unresolved) else None
 
 
 def statement_list(document: Any) -> Iterator[dict[str, Any]]:

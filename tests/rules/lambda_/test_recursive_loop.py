@@ -368,6 +368,47 @@ def test_unknown_when_actions_are_not_literal():
     assert_unknown(result(RULE, template, "Fn"), "non-literal actions")
 
 
+def _with_managed_policy(arn: Any) -> dict[str, Any]:
+    template = cfn_template({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
+    template["Resources"]["Role"]["Properties"]["ManagedPolicyArns"] = [arn]
+    return template
+
+
+def test_non_compliant_through_an_aws_managed_policy_arn_joined_with_the_partition():
+    arn = {
+        "Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::aws:policy/AmazonS3FullAccess"]]
+    }
+    assert_non_compliant(
+        result(RULE, _with_managed_policy(arn), "Fn"), "AWS managed policy AmazonS3FullAccess"
+    )
+
+
+def test_compliant_with_a_narrow_aws_managed_policy():
+    arn = {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess"}
+    assert_compliant(result(RULE, _with_managed_policy(arn), "Fn"))
+
+
+def test_unknown_with_a_customer_managed_policy_outside_the_template():
+    arn = {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:policy/writer"}
+    assert_unknown(result(RULE, _with_managed_policy(arn), "Fn"), "is not in this template")
+
+
+def test_unknown_when_the_aws_managed_policy_name_is_a_parameter():
+    """It may be AmazonS3FullAccess: not assumed harmless."""
+    arn = {"Fn::Sub": "arn:aws:iam::aws:policy/${PolicyName}"}
+    template = _with_managed_policy(arn)
+    template["Parameters"] = {"PolicyName": {"Type": "String"}}
+    assert_unknown(result(RULE, template, "Fn"), "policy name")
+
+
+def test_unknown_when_not_action_is_not_literal():
+    template = cfn_template(
+        {"Effect": "Allow", "NotAction": ["iam:*", {"Ref": "Excepted"}], "Resource": "*"}
+    )
+    template["Parameters"] = {"Excepted": {"Type": "String"}}
+    assert_unknown(result(RULE, template, "Fn"), "non-literal actions")
+
+
 def test_globs_meet():
     assert _globs_meet("*", "arn:aws:s3:::b/k")
     assert _globs_meet("arn:aws:s3:::b/in/*.jpg", "arn:\x01:s3:::b/in/x/*")
