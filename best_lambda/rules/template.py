@@ -34,6 +34,7 @@ __all__ = [
     "is_intrinsic",
     "items",
     "literal_text",
+    "lookup",
     "name_text",
 ]
 
@@ -213,6 +214,32 @@ def dig(value: Any, *keys: str) -> Any:
             return None
         value = value.get(key)
     return value
+
+
+def lookup(value: Any, keys: tuple[str, ...], index: TemplateIndex) -> Any:
+    """``value[k1][k2]...`` like :func:`dig`, reading through intrinsics; ``None`` if absent.
+
+    An intrinsic at an intermediate level is resolved with :meth:`TemplateIndex.literal`
+    (an :class:`Unresolved` when the template cannot); the last level is returned as
+    written. Conditions are decided by the engine before the check.
+
+    Examples
+    --------
+    >>> index = TemplateIndex({"Resources": {}})
+    >>> lookup({"Fn::If": ["C", {"Arn": "arn:x"}, {"Arn": "arn:x"}]}, ("Arn",), index)
+    'arn:x'
+    >>> lookup({"DeadLetterConfig": {"Arn": {"Ref": "Q"}}}, ("DeadLetterConfig", "Arn"), index)
+    {'Ref': 'Q'}
+    """
+    if value is None or not keys:
+        return value
+    if is_intrinsic(value):
+        value = index.literal(value)
+        if isinstance(value, Unresolved):
+            return value
+    if not isinstance(value, dict):
+        return None
+    return lookup(value.get(keys[0]), keys[1:], index)
 
 
 def items(value: Any) -> list[Any]:

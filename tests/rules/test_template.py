@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from best_lambda.rules.template import TemplateIndex, literal_text
+from best_lambda.rules.template import TemplateIndex, Unresolved, literal_text, lookup
 
 ROLE = "AWS::IAM::Role"
 QUEUE = "AWS::SQS::Queue"
@@ -95,6 +95,55 @@ def test_only_reference(value: Any, types: tuple[str, ...], expected: str | None
 )
 def test_literal_text(value: Any, expected: str | None):
     assert literal_text(value) == expected
+
+
+# -- lookup -------------------------------------------------------------------------------------
+LOOKUP = TemplateIndex(
+    {
+        "Parameters": {"Env": {"Type": "String"}, "Config": {"Type": "String"}},
+        "Conditions": {"IsProd": {"Fn::Equals": [{"Ref": "Env"}, "prod"]}},
+        "Mappings": {"Dlq": {"eu-west-1": {"Config": {"Arn": "arn:aws:sqs:eu-west-1:1:dlq"}}}},
+        "Resources": {"Queue": {"Type": QUEUE}},
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "keys", "expected"),
+    [
+        (
+            {"OnFailure": {"Destination": {"Ref": "Queue"}}},
+            ("OnFailure", "Destination"),
+            {"Ref": "Queue"},
+        ),
+        ({"OnFailure": {}}, ("OnFailure", "Destination"), None),
+        ({"OnFailure": "not an object"}, ("OnFailure", "Destination"), None),
+        (None, ("OnFailure",), None),
+        # the last level is returned as written, intrinsic or not
+        ({"Fn::If": ["IsProd", 1, 2]}, (), {"Fn::If": ["IsProd", 1, 2]}),
+        # an intermediate level is read through an intrinsic the template decides:
+        # branches that agree are one value
+        ({"Fn::If": ["IsProd", {"Arn": "a"}, {"Arn": "a"}]}, ("Arn",), "a"),
+    ],
+)
+def test_lookup(value: Any, keys: tuple[str, ...], expected: Any):
+    assert lookup(value, keys, LOOKUP) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ({"Ref": "Config"}, "template parameter 'Config'"),
+        ({"Fn::If": ["IsProd", {"Arn": "a"}, {"Arn": "b"}]}, "condition 'IsProd'"),
+        ({"Fn::ImportValue": "shared-dlq"}, "Fn::ImportValue"),
+        # Fn::FindInMap gives scalars only
+        ({"Fn::FindInMap": ["Dlq", "eu-west-1", "Config"]}, "cannot be resolved"),
+    ],
+)
+def test_lookup_through_what_the_template_does_not_decide(value: Any, reason: str):
+    found = lookup(value, ("Arn",), LOOKUP)
+    assert isinstance(found, Unresolved)
+    assert reason in found.reason
 
 
 # -- role_of / functions_with_role ----------------------------------------------------------------

@@ -6,13 +6,13 @@ from typing import Any
 
 from best_lambda.rules.model import Finding, Resource, Result, Rule, Severity
 from best_lambda.rules.options import CheckOptions
-from best_lambda.rules.sqs._common import lookup
 from best_lambda.rules.template import (
     FUNCTION,
     TemplateIndex,
     Unresolved,
     is_intrinsic,
     literal_text,
+    lookup,
 )
 
 EVENT_RULE = "AWS::Events::Rule"
