@@ -7,6 +7,7 @@ where aws-cdk-lib puts every ``grant*()`` (the role's ``DefaultPolicy``).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -48,8 +49,12 @@ STAR_IS_LEAST_PRIVILEGE: dict[str, str] = {
 }
 
 
+@functools.cache
 def _needs_resources(action: str) -> tuple[bool, str]:
     """(whether ``*`` is too broad for the action, the facts that say so).
+
+    Pure (AWS's Service Authorization Reference and :data:`STAR_IS_LEAST_PRIVILEGE`):
+    computed once per action name.
 
     ``*`` is the least privilege for an action that supports no resource-level permissions,
     and for :data:`STAR_IS_LEAST_PRIVILEGE`. An action (or pattern) the Service
