@@ -105,50 +105,44 @@ def _fill(text: str) -> str:
 _SCOPE = "    scope, construct_id\n        As for any construct."
 
 
-def _docstrings() -> dict[str, tuple[PropTable, str, str]]:
-    from best_lambda.defaults.apigateway import API_FUNCTION_PROPS
-    from best_lambda.defaults.codedeploy import SAFE_DEPLOYMENT_PROPS
-    from best_lambda.defaults.events import EVENT_RULE_HANDLER_PROPS
-    from best_lambda.defaults.lambda_ import FUNCTION_PROPS
-    from best_lambda.defaults.s3 import BUCKET_PROCESSOR_PROPS
-    from best_lambda.defaults.scheduler import SCHEDULED_FUNCTION_PROPS
-    from best_lambda.defaults.sns import TOPIC_SUBSCRIBER_PROPS
-    from best_lambda.defaults.sqs import QUEUE_CONSUMER_PROPS
-    from best_lambda.defaults.streams import STREAM_CONSUMER_PROPS
-
-    return {
-        "best_lambda/constructs/hardened_function.py": (FUNCTION_PROPS, _SCOPE, ""),
-        "best_lambda/constructs/queue_consumer.py": (QUEUE_CONSUMER_PROPS, _SCOPE, ""),
-        "best_lambda/constructs/stream_consumer.py": (STREAM_CONSUMER_PROPS, _SCOPE, ""),
-        "best_lambda/constructs/api_function.py": (API_FUNCTION_PROPS, _SCOPE, ""),
-        "best_lambda/constructs/deployment.py": (SAFE_DEPLOYMENT_PROPS, "", ""),
-        "best_lambda/constructs/topic_subscriber.py": (TOPIC_SUBSCRIBER_PROPS, _SCOPE, ""),
-        "best_lambda/constructs/event_rule_handler.py": (EVENT_RULE_HANDLER_PROPS, _SCOPE, ""),
-        "best_lambda/constructs/scheduled_function.py": (SCHEDULED_FUNCTION_PROPS, _SCOPE, ""),
-        "best_lambda/constructs/bucket_processor.py": (BUCKET_PROCESSOR_PROPS, _SCOPE, ""),
-    }
-
+#: Source files whose class docstring has a generated ``Parameters`` section: (path, the
+#: props table as ``module:NAME``, what the section says before the props).
+_GENERATED: tuple[tuple[str, str, str], ...] = (
+    ("best_lambda/constructs/hardened_function.py", "lambda_:FUNCTION_PROPS", _SCOPE),
+    ("best_lambda/constructs/queue_consumer.py", "sqs:QUEUE_CONSUMER_PROPS", _SCOPE),
+    ("best_lambda/constructs/stream_consumer.py", "streams:STREAM_CONSUMER_PROPS", _SCOPE),
+    ("best_lambda/constructs/api_function.py", "apigateway:API_FUNCTION_PROPS", _SCOPE),
+    ("best_lambda/constructs/deployment.py", "codedeploy:SAFE_DEPLOYMENT_PROPS", ""),
+    ("best_lambda/constructs/topic_subscriber.py", "sns:TOPIC_SUBSCRIBER_PROPS", _SCOPE),
+    ("best_lambda/constructs/event_rule_handler.py", "events:EVENT_RULE_HANDLER_PROPS", _SCOPE),
+    (
+        "best_lambda/constructs/scheduled_function.py",
+        "scheduler:SCHEDULED_FUNCTION_PROPS",
+        _SCOPE,
+    ),
+    ("best_lambda/constructs/bucket_processor.py", "s3:BUCKET_PROCESSOR_PROPS", _SCOPE),
+)
 
 #: Source files whose class docstring has a generated ``Parameters`` section.
-DOCSTRINGS = (
-    "best_lambda/constructs/hardened_function.py",
-    "best_lambda/constructs/queue_consumer.py",
-    "best_lambda/constructs/stream_consumer.py",
-    "best_lambda/constructs/api_function.py",
-    "best_lambda/constructs/deployment.py",
-    "best_lambda/constructs/topic_subscriber.py",
-    "best_lambda/constructs/event_rule_handler.py",
-    "best_lambda/constructs/scheduled_function.py",
-    "best_lambda/constructs/bucket_processor.py",
-)
+DOCSTRINGS = tuple(path for path, _, _ in _GENERATED)
+
+
+def _docstring_of(path: str) -> tuple[PropTable, str]:
+    """(the props table, the lead) of the generated section of ``path``."""
+    import importlib
+
+    table, lead = next((table, lead) for p, table, lead in _GENERATED if p == path)
+    module, name = table.split(":")
+    props: PropTable = getattr(importlib.import_module(f"best_lambda.defaults.{module}"), name)
+    return props, lead
 
 
 def render_docstring(path: str, text: str) -> str:
     """``text`` (the source of ``path``) with its generated Parameters section up to date."""
-    table, lead, tail = _docstrings()[path]
+    table, lead = _docstring_of(path)
     if not _PARAMETERS.search(text):
         raise ValueError(f"{path} lacks a Parameters ... Raises section in its class docstring")
-    section = parameters_section(table, lead=lead, tail=tail)
+    section = parameters_section(table, lead=lead)
     return _PARAMETERS.sub(lambda m: m.group(1) + section + "\n" + m.group(2), text, count=1)
 
 

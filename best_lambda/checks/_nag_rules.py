@@ -2,19 +2,20 @@
 
 cdk-nag does not expose its rule lists at run time (``NagPack.rule_ids`` is ``None``), so
 they are read once from the installed package's jsii bundle by :func:`read_installed`;
-``tests/checks/test_nag_rules.py`` fails when this table and the installed cdk-nag differ
-(regenerate with ``python -m best_lambda.checks._nag_rules > best_lambda/checks/_nag_rules.py``
-after upgrading cdk-nag, and review the diff).
+``tests/checks/test_nag_rules.py`` fails when this table and the installed cdk-nag differ.
+After upgrading cdk-nag, regenerate it with ``python -m best_lambda.checks._nag_rules``
+(which rewrites :data:`NAG_RULES` in this file, nothing else) and review the diff.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import re
 import tarfile
 from pathlib import Path
 
-__all__ = ["NAG_RULES", "read_installed"]
+__all__ = ["NAG_RULES", "read_installed", "render_module"]
 
 #: Pack name -> the IDs of its rules (cdk-nag 3.0.2).
 NAG_RULES: dict[str, frozenset[str]] = {
@@ -538,9 +539,43 @@ def read_installed() -> dict[str, frozenset[str]]:
     return packs
 
 
-def _render(packs: dict[str, frozenset[str]]) -> str:  # pragma: no cover - a maintainer tool
-    return "\n".join(f"{pack}: {sorted(ids)}" for pack, ids in sorted(packs.items()))
+_TABLE = re.compile(
+    r"(#: Pack name -> the IDs of its rules \(cdk-nag )[^)]*(\)\.\n"
+    r"NAG_RULES: dict\[str, frozenset\[str\]\] = )\{\n.*?\n\}\n",
+    re.S,
+)
+
+
+def render_module(source: str, packs: dict[str, frozenset[str]], version: str) -> str:
+    """``source`` (this module's text) with :data:`NAG_RULES` written from ``packs``.
+
+    Formatted as ``ruff format`` leaves it, so that regenerating an unchanged table changes
+    nothing.
+    """
+    lines = ["{"]
+    for pack, ids in sorted(packs.items()):
+        if len(ids) <= 1:  # ruff keeps a tuple of one (or none) on one line
+            inner = "".join(f'"{rule}",' for rule in ids)
+            lines.append(f'    "{pack}": frozenset(({inner})),')
+            continue
+        lines += [f'    "{pack}": frozenset(', "        ("]
+        lines += [f'            "{rule}",' for rule in sorted(ids)]
+        lines += ["        )", "    ),"]
+    table = "\n".join([*lines, "}"]) + "\n"
+    rendered, count = _TABLE.subn(lambda m: m[1] + version + m[2] + table, source, count=1)
+    if count != 1:
+        raise ValueError("the NAG_RULES table of best_lambda/checks/_nag_rules.py was not found")
+    return rendered
+
+
+def main(path: Path | None = None) -> int:  # pragma: no cover - a maintainer tool
+    """Rewrite the table in ``path`` (this module) from the installed cdk-nag; return 0."""
+    path = path or Path(__file__)
+    version = importlib.metadata.version("cdk-nag")
+    path.write_text(render_module(path.read_text(), read_installed(), version))
+    print(f"{path}: NAG_RULES of cdk-nag {version}")
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
-    print(_render(read_installed()))
+    raise SystemExit(main())

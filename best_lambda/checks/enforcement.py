@@ -28,7 +28,7 @@ from constructs import IConstruct
 
 from best_lambda.assembly.cloud import read_stacks
 from best_lambda.checks._cdk import collect_stage_acknowledgements, has_pack, to_cdk_report
-from best_lambda.checks.run import PLUGIN_NAME, CheckRun, check_settings, run_checks
+from best_lambda.checks.run import PLUGIN_NAME, CheckRun, check_settings, run_checks, within
 from best_lambda.rules.model import Rule
 from best_lambda.rules.options import CheckOptions
 
@@ -76,7 +76,7 @@ class _EnforcementPlugin:
         scopes = sorted(self._scopes, key=len, reverse=True)
         groups: dict[_Settings, list[Any]] = {}
         for stack in assembly.stacks:
-            scope = next((s for s in scopes if _within(stack.name, s)), None)
+            scope = next((s for s in scopes if within(stack.name, s)), None)
             if scope is not None:
                 groups.setdefault(self._scopes[scope], []).append(stack)
         violations: list[cdk.PolicyViolation] = []
@@ -97,10 +97,6 @@ class _EnforcementPlugin:
             violations.extend(report.violations)
             success = success and report.success
         return cdk.PolicyValidationPluginReport(success=success, violations=violations)
-
-
-def _within(path: str, scope: str) -> bool:
-    return not scope or path == scope or path.startswith(scope + "/")
 
 
 #: One plugin per App, by id (jsii keeps Apps alive; the identity check guards reuse).

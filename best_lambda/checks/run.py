@@ -32,6 +32,7 @@ __all__ = [
     "run_checks",
     "select_rules",
     "unknown_rule_message",
+    "within",
 ]
 
 PLUGIN_NAME = "BestLambda"
@@ -174,7 +175,7 @@ def run_on_assembly(
     stacks = assembly.stacks
     if scopes is not None:
         wanted = [s.strip("/") for s in scopes]
-        stacks = [s for s in stacks if any(_within(s.name, scope) for scope in wanted)]
+        stacks = [s for s in stacks if any(within(s.name, scope) for scope in wanted)]
     return run_checks(
         [s.as_template_input() for s in stacks],
         assembly.acknowledgements,
@@ -184,7 +185,20 @@ def run_on_assembly(
     )
 
 
-def _within(path: str, scope: str) -> bool:
+def within(path: str, scope: str) -> bool:
+    """Whether the construct path ``path`` is ``scope`` or below it (``""``: everything).
+
+    Leading and trailing ``/`` do not matter; a path that only starts with the same
+    characters is not inside (``App/StackB`` is not within ``App/Stack``).
+
+    Examples
+    --------
+    >>> within("App/Stack/Fn", "App/Stack"), within("App/StackB", "App/Stack")
+    (True, False)
+    >>> within("/App/Stack/", "App/Stack"), within("anything", "")
+    (True, True)
+    """
+    path, scope = path.strip("/"), scope.strip("/")
     return not scope or path == scope or path.startswith(scope + "/")
 
 

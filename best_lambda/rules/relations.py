@@ -22,6 +22,7 @@ from best_lambda.rules.template import (
     dig,
     is_intrinsic,
     items,
+    literal_text,
 )
 
 __all__ = [
@@ -37,7 +38,6 @@ __all__ = [
     "event_source_kind",
     "function_timeout",
     "is_python",
-    "lambda_roles",
     "principal_service",
     "role_statements",
     "statement_list",
@@ -105,20 +105,6 @@ class Principal:
     service: str | None = None
 
 
-def _literal_parts(value: Any) -> str | None:
-    """The literal text of a ``Fn::Join`` / ``Fn::Sub`` (intrinsic parts dropped)."""
-    if not isinstance(value, dict) or len(value) != 1:
-        return None
-    (key, arg) = next(iter(value.items()))
-    if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
-        parts = arg[1] if isinstance(arg[1], list) else []
-        return "".join(p for p in parts if isinstance(p, str))
-    if key == "Fn::Sub":
-        text = arg[0] if isinstance(arg, list) and arg else arg
-        return text if isinstance(text, str) else None
-    return None
-
-
 def classify_principal(value: Any, index: TemplateIndex) -> Principal | Unresolved:
     """Classify the ``Principal`` of an ``AWS::Lambda::Permission``.
 
@@ -151,7 +137,7 @@ def classify_principal(value: Any, index: TemplateIndex) -> Principal | Unresolv
     literal = index.literal(value)
     text: Any = literal
     if isinstance(literal, Unresolved):
-        joined = _literal_parts(value)
+        joined = literal_text(value)
         if joined is not None and (":iam::" in joined or ":sts::" in joined):
             return Principal("account", joined)
         service = principal_service(value, index)
@@ -415,8 +401,7 @@ def event_source_kind(esm: Resource, index: TemplateIndex) -> tuple[str, str | N
     arn = esm.get("EventSourceArn")
     target = index.target(arn)
     if target is None and isinstance(arn, dict) and is_intrinsic(arn):
-        inner = index.targets_in(arn)
-        target = next(iter(inner)) if len(inner) == 1 else None
+        target = index.only_reference(arn)
     if target is not None:
         rtype = index.resources[target].type
         kinds = {
@@ -502,14 +487,6 @@ def dead_letter_queues(index: TemplateIndex) -> dict[str, str]:
     return index.memo("dead_letter_queues", compute)
 
 
-def lambda_roles(index: TemplateIndex) -> set[str]:
-    """Roles (logical IDs) that are the execution role of a function in this template."""
-    return index.memo(
-        "lambda_roles",
-        lambda: {role for fn in index.of_type(FUNCTION) if (role := index.role_of(fn))},
-    )
-
-
 @dataclass(frozen=True)
 class PolicyStatement:
     """One Allow/Deny statement and the resource that holds it."""
@@ -519,11 +496,18 @@ class PolicyStatement:
 
     def actions(self) -> list[str] | Unresolved:
         """The statement's actions (``Action``), lower-cased; Unresolved if not literal."""
-        value = self.statement.get("Action", [])
-        items = value if isinstance(value, list) else [value]
-        if not all(isinstance(a, str) for a in items):
-            return Unresolved("the statement's actions are not literal")
-        return [a.lower() for a in items]
+        return self._names("Action")
+
+    def not_actions(self) -> list[str] | Unresolved:
+        """The actions ``NotAction`` excepts, lower-cased; Unresolved if not literal."""
+        return self._names("NotAction")
+
+    def _names(self, key: str) -> list[str] | Unresolved:
+        value = self.statement.get(key, [])
+        names = value if isinstance(value, list) else [value]
+        if not all(isinstance(a, str) for a in names):
+            return Unresolved(f"the statement's {key} is not literal")
+        return [a.lower() for a in names]
 
     def resources(self) -> list[Any]:
         """The statement's resources as written (strings or intrinsics)."""
@@ -531,11 +515,31 @@ class PolicyStatement:
         return value if isinstance(value, list) else [value]
 
     def allows(self, action: str) -> bool:
-        """Whether an Allow statement's ``Action`` matches ``action`` (wildcards honoured)."""
-        actions = self.actions()
-        if self.statement.get("Effect") != "Allow" or isinstance(actions, Unresolved):
+        """Whether an Allow statement allows ``action`` (wildcards honoured).
+
+        An ``Action`` lists what it allows; a ``NotAction`` (without ``Action``) allows
+        every action it does not list. ``False`` for a Deny, and for names that are not
+        literal (:meth:`unreadable` says so).
+        """
+        if self.statement.get("Effect") != "Allow":
             return False
-        return any(fnmatch.fnmatchcase(action.lower(), pattern) for pattern in actions)
+        lowered = action.lower()
+        if "NotAction" in self.statement and "Action" not in self.statement:
+            excepted = self.not_actions()
+            return not isinstance(excepted, Unresolved) and not any(
+                fnmatch.fnmatchcase(lowered, pattern) for pattern in excepted
+            )
+        actions = self.actions()
+        return not isinstance(actions, Unresolved) and any(
+            fnmatch.fnmatchcase(lowered, pattern) for pattern in actions
+        )
+
+    def unreadable(self) -> Unresolved | None:
+        """Why :meth:`allows` cannot tell what an Allow statement allows, if it cannot."""
+        if self.statement.get("Effect") != "Allow":
+            return None
+        names = self.not_actions() if "Action" not in self.statement else self.actions()
+        return names if isinstance(names, Unresolved) else None
 
 
 def statement_list(document: Any) -> Iterator[dict[str, Any]]:

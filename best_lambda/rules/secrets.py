@@ -26,6 +26,8 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from best_lambda.rules.template import literal_text
+
 __all__ = ["is_secret_name", "secret_parameter_reason", "secret_reason"]
 
 #: Words in a variable name that say "this holds a secret".
@@ -134,23 +136,8 @@ def is_secret_name(name: str) -> bool:
     return bool(_SECRET_WORDS.search(upper)) and not upper.endswith(_POINTER_SUFFIXES)
 
 
-def _template_text(value: Any) -> str | None:
-    """The literal text of a string, ``Fn::Sub`` or ``Fn::Join`` (other parts dropped)."""
-    if isinstance(value, str):
-        return value
-    if not isinstance(value, Mapping) or len(value) != 1:
-        return None
-    ((key, arg),) = value.items()
-    if key == "Fn::Sub":
-        text = arg[0] if isinstance(arg, list) and arg else arg
-        return text if isinstance(text, str) else None
-    if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], list):
-        return "".join(part for part in arg[1] if isinstance(part, str))
-    return None
-
-
 def _dynamic_secret(value: Any) -> str | None:
-    text = _template_text(value)
+    text = literal_text(value)
     match = _DYNAMIC_SECRET.search(text) if text else None
     if match is None:
         return None

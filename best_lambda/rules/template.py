@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
@@ -26,16 +26,20 @@ from best_lambda.rules.model import Resource
 
 __all__ = [
     "FUNCTION",
+    "ROLE",
     "MalformedTemplateError",
     "TemplateIndex",
     "Unresolved",
     "dig",
     "is_intrinsic",
     "items",
+    "literal_text",
+    "lookup",
     "name_text",
 ]
 
 FUNCTION = "AWS::Lambda::Function"
+ROLE = "AWS::IAM::Role"
 _T = TypeVar("_T")
 _SUB_REF = re.compile(r"\$\{(?!!)([A-Za-z0-9_:]+)(?:\.([A-Za-z0-9_.]+))?\}")
 #: A Lambda function ARN (or name with qualifier) whose parts may be ``${...}`` placeholders.
@@ -43,6 +47,49 @@ _PART = r"(?:\$\{[^}]*\}|[^:$])"
 _LAMBDA_ARN_TEXT = re.compile(
     rf"^arn:{_PART}+:lambda:{_PART}*:{_PART}*:function:({_PART}+)(?::{_PART}+)?$"
 )
+
+#: Resources that reference a resource of a type without being related to it by any rule
+#: (type -> referrer types; ``""``: every other type): they use it as one of many (other
+#: functions, custom resources backed by a function, IAM grants naming it), so their
+#: conditions are not the resource's. A name ending in ``::`` stands for a prefix.
+_CUSTOM = ("AWS::CloudFormation::CustomResource", "Custom::")
+_IAM = (ROLE, "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::User", "AWS::IAM::Group")
+_PEERS: dict[str, tuple[str, ...]] = {
+    FUNCTION: (
+        FUNCTION,
+        *_IAM,
+        *_CUSTOM,
+        "AWS::StepFunctions::StateMachine",
+        "AWS::CloudWatch::Dashboard",
+    ),
+    ROLE: (),
+    "AWS::IAM::Policy": (),
+    "AWS::IAM::ManagedPolicy": (),
+    "": _IAM,
+}
+#: What :meth:`TemplateIndex.function_id` reads: functions, and what stands for them by name.
+_FUNCTION_TYPES = (FUNCTION, "AWS::Lambda::Alias", "AWS::Lambda::Version")
+#: Custom resources rules read as triggers or log settings of a function.
+_RELATED_CUSTOM = ("Custom::S3BucketNotifications", "Custom::LogRetention")
+#: Resources that stand for a function: what references them designates the function.
+_STAND_INS = ("AWS::Lambda::Alias", "AWS::Lambda::Version", "AWS::Lambda::Url")
+#: (type of the judged resource, type of something it references) -> the referrers of the
+#: latter whose conditions rules on the former see.
+_ATTACHED: dict[tuple[str, str], tuple[str, ...]] = {
+    # BestLambda-RecursiveLoop reads the statements of every policy of the role.
+    (FUNCTION, ROLE): ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"),
+    # BestLambda-IteratorAgeAlarm looks for the alarms on the mapping's function.
+    ("AWS::Lambda::EventSourceMapping", FUNCTION): ("AWS::CloudWatch::Alarm",),
+    # BestLambda-NoWildcardPermissions: whether a role of the policy is an execution role.
+    ("AWS::IAM::Policy", ROLE): (FUNCTION,),
+    ("AWS::IAM::ManagedPolicy", ROLE): (FUNCTION,),
+}
+
+
+def _is_peer(kind: str, peers: tuple[str, ...]) -> bool:
+    if kind in _RELATED_CUSTOM:
+        return False
+    return any(kind == p or (p.endswith("::") and kind.startswith(p)) for p in peers)
 
 
 class MalformedTemplateError(ValueError):
@@ -120,6 +167,40 @@ def name_text(value: Any) -> str | None:
     return None
 
 
+def literal_text(value: Any) -> str | None:
+    """The literal text of a string, ``Fn::Sub`` or ``Fn::Join``, other parts left empty.
+
+    An ``Fn::Sub`` gives its template (``${...}`` placeholders kept); an ``Fn::Join`` its
+    parts joined by its delimiter, each ``Fn::Sub`` / ``Fn::Join`` part read the same way
+    and any other part (a ``Ref``, an ``Fn::GetAtt``...) empty. ``None`` for anything else.
+    For substring tests on a value the template does not decide (``":lambda:"`` in an ARN,
+    ``"{{resolve:"`` in a secret).
+
+    Examples
+    --------
+    >>> literal_text({"Fn::Join": [":", ["arn", {"Ref": "AWS::Partition"}, "lambda"]]})
+    'arn::lambda'
+    >>> literal_text({"Fn::Sub": ["arn:${P}:iam::${A}:root", {"A": "1"}]})
+    'arn:${P}:iam::${A}:root'
+    >>> literal_text({"Ref": "X"}) is None
+    True
+    """
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, Mapping) or len(value) != 1:
+        return None
+    ((key, arg),) = value.items()
+    if key == "Fn::Sub":
+        text = arg[0] if isinstance(arg, list) and arg else arg
+        return text if isinstance(text, str) else None
+    if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
+        delimiter, parts = arg
+        if isinstance(delimiter, str) and isinstance(parts, list):
+            texts = (literal_text(p) if isinstance(p, (str, Mapping)) else None for p in parts)
+            return delimiter.join(t if t is not None else "" for t in texts)
+    return None
+
+
 def dig(value: Any, *keys: str) -> Any:
     """``value[k1][k2]...``, or ``None`` where a level is missing or not an object.
 
@@ -133,6 +214,32 @@ def dig(value: Any, *keys: str) -> Any:
             return None
         value = value.get(key)
     return value
+
+
+def lookup(value: Any, keys: tuple[str, ...], index: TemplateIndex) -> Any:
+    """``value[k1][k2]...`` like :func:`dig`, reading through intrinsics; ``None`` if absent.
+
+    An intrinsic at an intermediate level is resolved with :meth:`TemplateIndex.literal`
+    (an :class:`Unresolved` when the template cannot); the last level is returned as
+    written. Conditions are decided by the engine before the check.
+
+    Examples
+    --------
+    >>> index = TemplateIndex({"Resources": {}})
+    >>> lookup({"Fn::If": ["C", {"Arn": "arn:x"}, {"Arn": "arn:x"}]}, ("Arn",), index)
+    'arn:x'
+    >>> lookup({"DeadLetterConfig": {"Arn": {"Ref": "Q"}}}, ("DeadLetterConfig", "Arn"), index)
+    {'Ref': 'Q'}
+    """
+    if value is None or not keys:
+        return value
+    if is_intrinsic(value):
+        value = index.literal(value)
+        if isinstance(value, Unresolved):
+            return value
+    if not isinstance(value, dict):
+        return None
+    return lookup(value.get(keys[0]), keys[1:], index)
 
 
 def items(value: Any) -> list[Any]:
@@ -228,6 +335,10 @@ class TemplateIndex:
         #: Logical ID -> the undecided conditions its existence or properties depend on.
         self.conditional: dict[str, frozenset[str]] = {}
         self._world: World | None = None
+        #: For an index of one world: the template's index, and the resources that differ
+        #: from it (removed, or with properties resolved differently).
+        self._base: TemplateIndex | None = None
+        self._delta: frozenset[str] = frozenset()
         self.resources: dict[str, Resource] = {}
         for logical_id, body in bodies.items():
             condition = body.get("Condition")
@@ -262,15 +373,15 @@ class TemplateIndex:
     def variants(self, logical_id: str) -> list[World] | Unresolved | None:
         """The worlds a resource must be judged in, or ``None`` when it has just one.
 
-        A resource depends on the undecided conditions used by itself and by the resources
-        within two references of it (its role, the policies of that role, its event
-        sources and their queues, the alarms and log groups that name it...). Every
-        consistent combination of them is one world. :class:`Unresolved` when there are
+        A resource depends on the undecided conditions of :meth:`relevant_conditions` (its
+        own, its role's and the policies of that role, its event sources and their queues,
+        the alarms and log groups that name it...). Every consistent combination of them
+        is one world. :class:`Unresolved` when there are
         more than :data:`~best_lambda.rules.conditions.MAX_WORLDS`.
         """
         if self._world is not None or not self.conditional:
             return None
-        relevant = self._relevant_conditions().get(logical_id)
+        relevant = self.relevant_conditions(logical_id)
         if not relevant:
             return None
         worlds = self.conditions.worlds(relevant)
@@ -282,7 +393,14 @@ class TemplateIndex:
         return worlds
 
     def in_world(self, world: World) -> TemplateIndex:
-        """The template with the conditions of ``world`` decided (built once per world)."""
+        """The template with the conditions of ``world`` decided (built once per world).
+
+        Only the resources that use those conditions are resolved again; the others, and
+        every lookup they alone decide, are shared with this index. When the world changes
+        no resource (the resources under a condition that is true, with no ``Fn::If`` on
+        it), it is this index itself: a template of N functions, each under its own
+        condition, costs N small worlds, not N copies of every whole-template lookup.
+        """
         if not world:
             return self
         cache: dict[World, TemplateIndex] = self.__dict__.setdefault("_worlds", {})
@@ -293,6 +411,25 @@ class TemplateIndex:
     def _resolved_for(self, world: World) -> TemplateIndex:
         values = dict(world)
         decided = {**self._decided, **values}
+        removed: dict[str, str] = {}
+        changed: dict[str, Resource] = {}
+        for logical_id in self._users_of(values.keys()):
+            resource = self.resources[logical_id]
+            condition = resource.raw.get("Condition")
+            if isinstance(condition, str) and values.get(condition) is False:
+                removed[logical_id] = f"its Condition {condition} is false"
+                continue
+            props = resolve(resource.properties, decided)
+            if props is not resource.properties:
+                changed[logical_id] = Resource(
+                    logical_id=logical_id,
+                    type=resource.type,
+                    properties=props if isinstance(props, dict) else {},
+                    metadata=resource.metadata,
+                    raw=resource.raw,
+                )
+        if not removed and not changed:
+            return self
         derived = object.__new__(TemplateIndex)
         derived.name = self.name
         derived.assets = self.assets
@@ -300,28 +437,26 @@ class TemplateIndex:
         derived.mappings = self.mappings
         derived.conditions = self.conditions
         derived._decided = decided
-        derived.inactive = dict(self.inactive)
+        derived.inactive = {**self.inactive, **removed}
         derived.conditional = {}
         derived._world = world
-        derived.resources = {}
-        for logical_id, resource in self.resources.items():
-            uses = self.conditional.get(logical_id)
-            if not uses or not uses & values.keys():
-                derived.resources[logical_id] = resource
-                continue
-            condition = resource.raw.get("Condition")
-            if isinstance(condition, str) and values.get(condition) is False:
-                derived.inactive[logical_id] = f"its Condition {condition} is false"
-                continue
-            props = resolve(resource.properties, decided)
-            derived.resources[logical_id] = Resource(
-                logical_id=logical_id,
-                type=resource.type,
-                properties=props if isinstance(props, dict) else {},
-                metadata=resource.metadata,
-                raw=resource.raw,
-            )
+        derived._base = self
+        derived._delta = frozenset(removed) | frozenset(changed)
+        derived.resources = dict(self.resources)
+        for logical_id in removed:
+            del derived.resources[logical_id]
+        derived.resources.update(changed)  # in place: template order is kept
         return derived
+
+    def _users_of(self, conditions: Iterable[str]) -> set[str]:
+        """The resources whose existence or properties use one of ``conditions``."""
+        users: dict[str, list[str]] = self.__dict__.get("_condition_users") or {}
+        if not users:
+            for logical_id, uses in self.conditional.items():
+                for condition in uses:
+                    users.setdefault(condition, []).append(logical_id)
+            self.__dict__["_condition_users"] = users
+        return {u for c in conditions for u in users.get(c, ())}
 
     def alternatives(self, value: Any) -> list[Any]:
         """Every value ``value`` can take, for a scan over resources of the whole template.
@@ -345,47 +480,152 @@ class TemplateIndex:
                 found.append(option)
         return found
 
-    def _relevant_conditions(self) -> dict[str, frozenset[str]]:
-        """Logical ID -> the undecided conditions within two references of it."""
+    def relevant_conditions(self, logical_id: str) -> frozenset[str]:
+        """The undecided conditions the rules on a resource can see (computed once per resource).
 
-        def compute() -> dict[str, frozenset[str]]:
-            neighbours: dict[str, set[str]] = defaultdict(set)
-            for resource in self.resources.values():
-                linked = set(self.targets_in(resource.properties))
-                for prop in ("FunctionName", "TargetFunctionArn"):
-                    value = resource.properties.get(prop)
-                    if value is not None:
-                        fn = self.function_id(value)
-                        if fn:
-                            linked.add(fn)
-                linked.discard(resource.logical_id)
-                for other in linked:
-                    neighbours[resource.logical_id].add(other)
-                    neighbours[other].add(resource.logical_id)
-            relevant: dict[str, set[str]] = defaultdict(set)
-            for source, uses in self.conditional.items():
-                ball = {source} | neighbours[source]
-                for near in list(ball):
-                    ball |= neighbours[near]
-                for logical_id in ball:
-                    relevant[logical_id] |= uses
-            return {k: frozenset(v) for k, v in relevant.items()}
+        Those used by:
 
-        return self.memo("template.relevant_conditions", compute)
+        * the resource, and everything it references, and what those reference, in that
+          direction (a function's role and the managed policies the role names, its
+          dead-letter queue...);
+        * the resources that reference it and that rules relate to it (:data:`_PEERS`
+          says which do not), with what they reference, except other resources of its own
+          type: a function's permissions, event source mappings (and their queues),
+          subscriptions, log groups, alarms, versions and aliases (and what designates the
+          function through them);
+        * the few resources rules reach through something the resource references
+          (:data:`_ATTACHED`): the policies attached to a function's role, the alarms on the
+          function an event source mapping invokes, the functions that run as the role a
+          policy is attached to.
+
+        A resource shared by many others (a role, a queue) is never stepped through to its
+        other users: seven functions under seven conditions sharing one role are each judged
+        in the two worlds of their own condition.
+        """
+        cache: dict[str, frozenset[str]] = self.memo("template.relevant_conditions", dict)
+        if logical_id not in cache:
+            cache[logical_id] = self._relevant(logical_id)
+        return cache[logical_id]
+
+    def _relevant(self, logical_id: str) -> frozenset[str]:
+        resource = self.resources.get(logical_id)
+        if resource is None:
+            return frozenset()
+        kind = resource.type
+        nodes = self._down({logical_id})
+        for referrer in self._related_referrers(resource):
+            nodes |= self._down({referrer}, avoid=kind, keep=logical_id)
+        found: set[str] = set()
+        for node in nodes:
+            found |= self.conditional.get(node, frozenset())
+            if node == logical_id:
+                continue
+            by_type = self._linked_from.get(node, {})
+            for attached in _ATTACHED.get((kind, self.resources[node].type), ()):
+                for other in by_type.get(attached, ()):
+                    found |= self.conditional.get(other, frozenset())
+        return frozenset(found)
+
+    def _down(self, start: set[str], avoid: str | None = None, keep: str = "") -> set[str]:
+        """``start`` and everything it references, transitively.
+
+        Resources of type ``avoid`` (other than ``keep``) are not entered.
+        """
+        seen: set[str] = set()
+        todo = list(start)
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            for other in self._links.get(node, ()):
+                if other not in seen and (
+                    other == keep or avoid is None or self.resources[other].type != avoid
+                ):
+                    todo.append(other)
+        return seen
+
+    def _related_referrers(self, resource: Resource) -> set[str]:
+        """The resources referencing ``resource`` that rules relate to it.
+
+        For a function, also those that designate it through one of its aliases, versions
+        or URLs.
+        """
+        peers = _PEERS.get(resource.type, _PEERS[""])
+        found: set[str] = set()
+        todo = [resource.logical_id]
+        while todo:
+            node = todo.pop()
+            for kind, others in self._linked_from.get(node, {}).items():
+                if _is_peer(kind, peers):
+                    continue
+                for other in others:
+                    if other in found or other == resource.logical_id:
+                        continue
+                    found.add(other)
+                    if resource.type == FUNCTION and kind in _STAND_INS:
+                        todo.append(other)
+        return found
+
+    @cached_property
+    def _links(self) -> dict[str, frozenset[str]]:
+        """Logical ID -> the resources it references or designates (a function by name)."""
+        links: dict[str, frozenset[str]] = {}
+        for logical_id, resource in self.resources.items():
+            linked = set(self._references_of(logical_id))
+            for prop in ("FunctionName", "TargetFunctionArn"):
+                value = resource.properties.get(prop)
+                if value is not None:
+                    fn = self.function_id(value)
+                    if fn:
+                        linked.add(fn)
+            linked.discard(logical_id)
+            if linked:
+                links[logical_id] = frozenset(linked)
+        return links
+
+    @cached_property
+    def _linked_from(self) -> dict[str, dict[str, list[str]]]:
+        """The reverse of :attr:`_links`: logical ID -> type -> the resources linking to it."""
+        reverse: dict[str, dict[str, list[str]]] = {}
+        for logical_id, linked in self._links.items():
+            kind = self.resources[logical_id].type
+            for other in linked:
+                reverse.setdefault(other, {}).setdefault(kind, []).append(logical_id)
+        return reverse
 
     # -- basic lookups --------------------------------------------------------------------
     @cached_property
     def _by_type(self) -> dict[str, list[Resource]]:
-        by_type: dict[str, list[Resource]] = defaultdict(list)
+        if self._base is not None:  # the template's lists, those of changed types redone
+            return {}
+        found: dict[str, list[Resource]] = defaultdict(list)
         for resource in self.resources.values():
-            by_type[resource.type].append(resource)
-        return by_type
+            found[resource.type].append(resource)
+        return found
+
+    def _of_type(self, kind: str) -> list[Resource]:
+        base = self._base
+        if base is None:
+            return self._by_type.get(kind, [])
+        if kind not in self._changed_types:
+            return base._of_type(kind)
+        if kind not in self._by_type:
+            self._by_type[kind] = [
+                self.resources[r.logical_id]
+                for r in base._of_type(kind)
+                if r.logical_id in self.resources
+            ]
+        return self._by_type[kind]
+
+    @cached_property
+    def _changed_types(self) -> frozenset[str]:
+        base = self._base
+        return frozenset(base.resources[d].type for d in self._delta) if base else frozenset()
 
     def of_type(self, *types: str) -> list[Resource]:
         """All resources of the given types, in template order per type."""
-        if len(types) == 1:
-            return list(self._by_type.get(types[0], ()))
-        return [r for t in types for r in self._by_type.get(t, ())]
+        return [r for t in types for r in self._of_type(t)]
 
     def get(self, logical_id: str | None) -> Resource | None:
         """The resource with this logical ID, if the template has it."""
@@ -421,6 +661,24 @@ class TemplateIndex:
         self._collect(value, found)
         return found
 
+    def only_reference(self, value: Any, *types: str) -> str | None:
+        """The one resource (of ``types``, when given) that ``value`` references, if only one.
+
+        Looks anywhere inside ``value``: an ``Fn::Sub`` ARN of a role, an ``Fn::Join`` around
+        a queue's ``Fn::GetAtt``... ``None`` when it references none, or several.
+
+        Examples
+        --------
+        >>> index = TemplateIndex({"Resources": {"R": {"Type": "AWS::IAM::Role"},
+        ...                                      "Q": {"Type": "AWS::SQS::Queue"}}})
+        >>> index.only_reference({"Fn::Sub": "arn:aws:iam::1:role/${R}-${Q}"}, "AWS::IAM::Role")
+        'R'
+        >>> index.only_reference({"Fn::Sub": "arn:aws:iam::1:role/${R}-${Q}"}) is None
+        True
+        """
+        found = [t for t in self.targets_in(value) if not types or self.resources[t].type in types]
+        return found[0] if len(found) == 1 else None
+
     def _collect(self, value: Any, found: set[str]) -> None:
         if isinstance(value, dict):
             if len(value) == 1:
@@ -448,16 +706,95 @@ class TemplateIndex:
                 self._collect(item, found)
 
     @cached_property
+    def _references(self) -> dict[str, set[str]]:
+        """Logical ID -> the resources its properties reference.
+
+        In a world: only the resources that differ from the template's (changed, removed,
+        or referencing a removed one); :meth:`_references_of` reads the template's for the
+        others.
+        """
+        base = self._base
+        if base is None:
+            return {
+                logical_id: self.targets_in(resource.properties)
+                for logical_id, resource in self.resources.items()
+            }
+        references: dict[str, set[str]] = {}
+        for logical_id in self._delta:
+            resource = self.resources.get(logical_id)
+            if resource is not None:
+                references[logical_id] = self.targets_in(resource.properties)
+                continue
+            references[logical_id] = set()
+            for referrer in base._referrers_of(logical_id):
+                other = referrer.logical_id
+                if other not in self._delta:
+                    mine = references.get(other, base._references_of(other))
+                    references[other] = mine - {logical_id}
+        return references
+
+    def _references_of(self, logical_id: str) -> set[str]:
+        found = self._references.get(logical_id)
+        if found is not None:
+            return found
+        return self._base._references_of(logical_id) if self._base is not None else set()
+
+    @cached_property
     def _referrers(self) -> dict[str, list[Resource]]:
-        referrers: dict[str, list[Resource]] = defaultdict(list)
-        for resource in self.resources.values():
-            for target in self.targets_in(resource.properties):
-                referrers[target].append(resource)
-        return referrers
+        """Logical ID -> the resources whose properties reference it.
+
+        In a world: filled as asked, for the targets of what differs from the template's.
+        """
+        found: dict[str, list[Resource]] = defaultdict(list)
+        if self._base is None:
+            for logical_id, targets in self._references.items():
+                for target in targets:
+                    found[target].append(self.resources[logical_id])
+        return found
+
+    @cached_property
+    def _affected(self) -> frozenset[str]:
+        """In a world: the resources whose referrers may differ from the template's."""
+        base = self._base
+        if base is None:
+            return frozenset()
+        affected = set(self._delta)
+        for logical_id in self._delta:
+            affected |= base._references_of(logical_id)
+            affected |= self._references_of(logical_id)
+        return frozenset(affected)
+
+    def _referrers_of(self, logical_id: str) -> list[Resource]:
+        base = self._base
+        if base is None:
+            return self._referrers.get(logical_id, [])
+        if logical_id not in self._affected:
+            return base._referrers_of(logical_id)
+        if logical_id not in self._referrers:
+            ids = [
+                r.logical_id
+                for r in base._referrers_of(logical_id)
+                if r.logical_id not in self._references
+            ]
+            ids += [
+                other
+                for other, targets in self._references.items()
+                if logical_id in targets and other in self.resources
+            ]
+            position = base._position
+            self._referrers[logical_id] = [
+                self.resources[i] for i in sorted(set(ids), key=position.__getitem__)
+            ]
+        return self._referrers[logical_id]
+
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        """Logical ID -> its position in the template."""
+        return {logical_id: n for n, logical_id in enumerate(self.resources)}
 
     def referrers(self, logical_id: str, *types: str) -> list[Resource]:
         """Resources whose properties reference ``logical_id`` (optionally of some types)."""
-        found = self._referrers.get(logical_id, [])
+        found = self._referrers_of(logical_id)
         return [r for r in found if r.type in types] if types else list(found)
 
     # -- values ---------------------------------------------------------------------------
@@ -542,6 +879,8 @@ class TemplateIndex:
     @cached_property
     def _functions_by_name(self) -> dict[str, str]:
         """Function name, as a literal or as the text of an expression -> logical ID."""
+        if self._base is not None and not self._changes(FUNCTION):
+            return self._base._functions_by_name
         names: dict[str, str] = {}
         ambiguous: set[str] = set()
         for fn in self.of_type(FUNCTION):
@@ -565,13 +904,7 @@ class TemplateIndex:
         """
         target = self.target(value)
         if target is None and isinstance(value, dict) and is_intrinsic(value):
-            inner = [
-                t
-                for t in self.targets_in(value)
-                if self.resources[t].type
-                in (FUNCTION, "AWS::Lambda::Alias", "AWS::Lambda::Version")
-            ]
-            target = inner[0] if len(inner) == 1 else None
+            target = self.only_reference(value, *_FUNCTION_TYPES)
         if target is not None:
             resource = self.resources[target]
             if resource.type == FUNCTION:
@@ -586,32 +919,48 @@ class TemplateIndex:
         return self._functions_by_name.get(match.group(1) if match else text)
 
     def role_of(self, function: Resource) -> str | None:
-        """The logical ID of the IAM role a function runs as, if defined in this template."""
-        return self.target(function.get("Role"))
+        """The logical ID of the IAM role a function runs as, if defined in this template.
+
+        ``Role`` is a ``Ref`` / ``Fn::GetAtt`` of it, or any expression that references
+        exactly one role of the template (e.g. ``Fn::Sub: arn:...:role/${Role}``).
+        """
+        value = function.get("Role")
+        return self.target(value) or self.only_reference(value, ROLE)
+
+    def functions_with_role(self, role_id: str) -> list[Resource]:
+        """The functions that run as the role ``role_id`` (in template order)."""
+        base = self._base
+        if base is None:
+            return list(self._functions_by_role.get(role_id, ()))
+        # In a world: the template's, with the functions that differ (or reference a
+        # resource that does not exist there) judged again.
+        affected = self._references.keys()
+        found = [f for f in base.functions_with_role(role_id) if f.logical_id not in affected]
+        for logical_id in affected:
+            function = self.resources.get(logical_id)
+            if function is not None and function.type == FUNCTION:
+                found += [function] if self.role_of(function) == role_id else []
+        return sorted(found, key=lambda f: base._position[f.logical_id])
 
     @cached_property
     def _functions_by_role(self) -> dict[str, list[Resource]]:
         by_role: dict[str, list[Resource]] = defaultdict(list)
-        for fn in self.of_type(FUNCTION):
-            role = self.role_of(fn)
+        for function in self.of_type(FUNCTION):
+            role = self.role_of(function)
             if role:
-                by_role[role].append(fn)
+                by_role[role].append(function)
         return by_role
-
-    def functions_with_role(self, role_id: str) -> list[Resource]:
-        """The functions that run as the role ``role_id``."""
-        return list(self._functions_by_role.get(role_id, ()))
 
     def roles_of_policy(self, policy: Resource) -> list[str]:
         """The roles (logical IDs) an ``AWS::IAM::Policy`` / ``ManagedPolicy`` applies to."""
-        if policy.type == "AWS::IAM::Role":
+        if policy.type == ROLE:
             return [policy.logical_id]
         roles = policy.get("Roles") or []
         found = [t for t in (self.target(r) for r in roles if not isinstance(roles, dict)) if t]
         if policy.type == "AWS::IAM::ManagedPolicy":
             found += [
                 role.logical_id
-                for role in self.referrers(policy.logical_id, "AWS::IAM::Role")
+                for role in self.referrers(policy.logical_id, ROLE)
                 if any(
                     self.target(arn) == policy.logical_id
                     for arn in items(role.get("ManagedPolicyArns"))
@@ -631,6 +980,9 @@ class TemplateIndex:
         key = (rtype, prop)
         cache = self.__dict__.setdefault("_attached_cache", {})
         if key not in cache:
+            if self._base is not None and not self._changes(rtype, *_FUNCTION_TYPES):
+                cache[key] = self._base._attached_map(rtype, prop)
+                return cache[key]  # type: ignore[no-any-return]
             mapping: dict[str, list[Resource]] = defaultdict(list)
             for resource in self.of_type(rtype):
                 fn = self.function_id(resource.get(prop))
@@ -639,6 +991,13 @@ class TemplateIndex:
             cache[key] = mapping
         result: dict[str, list[Resource]] = cache[key]
         return result
+
+    def _changes(self, *types: str) -> bool:
+        """Whether this world changes a resource of one of ``types`` (or any, without)."""
+        base = self._base
+        if base is None:
+            return False
+        return bool(self._delta) if not types else not self._changed_types.isdisjoint(types)
 
     def iter_functions(self) -> Iterator[Resource]:
         """Every ``AWS::Lambda::Function`` of the template."""

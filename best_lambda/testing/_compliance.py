@@ -20,7 +20,7 @@ from constructs import IConstruct
 
 from best_lambda.assembly.cloud import read_assembly
 from best_lambda.checks.nag_pack import BestLambdaChecks
-from best_lambda.checks.run import PLUGIN_NAME
+from best_lambda.checks.run import PLUGIN_NAME, within
 from best_lambda.rules.engine import Violation
 from best_lambda.testing._synth import ValidationFinding, _fix_lines, synthesize
 
@@ -94,11 +94,6 @@ def _root_app(target: IConstruct) -> cdk.App:
     return root
 
 
-def _within(path: str, scope_path: str) -> bool:
-    path, scope_path = path.strip("/"), scope_path.strip("/")
-    return not scope_path or path == scope_path or path.startswith(scope_path + "/")
-
-
 def _best_lambda(app: cdk.App, pack: BestLambdaChecks) -> _Outcome:
     run = pack.check_assembly(read_assembly(app.outdir), app_construct=app)
 
@@ -150,10 +145,10 @@ def _run(target: IConstruct, packs: Iterable[PackSpec]) -> _Outcome:
         outcome.acknowledged.extend(part.acknowledged)
     scope = target.node.path
     outcome.findings = sorted(
-        (f for f in outcome.findings if _within(f.path, scope)),
+        (f for f in outcome.findings if within(f.path, scope)),
         key=lambda f: (f.path, f.severity != "error", f.rule),
     )
-    outcome.acknowledged = [(f, r) for f, r in outcome.acknowledged if _within(f.path, scope)]
+    outcome.acknowledged = [(f, r) for f, r in outcome.acknowledged if within(f.path, scope)]
     return outcome
 
 

@@ -10,7 +10,6 @@ import pytest
 
 from best_lambda import BestLambdaChecks
 from best_lambda.aspects import EnforceBestLambda, apply_checks
-from best_lambda.checks._nag_rules import NAG_RULES, read_installed
 from best_lambda.testing import assert_compliant, findings_of, validation_findings
 from tests.cli.conftest import plain
 from tests.conftest import make_app
@@ -148,7 +147,3 @@ def test_an_empty_reason_is_refused(tmp_path: Path):
     cdk.Validations.of(app).add_plugins(BestLambdaChecks(app))
     assert "has no reason, so it accepts nothing" in json.dumps(notices(app))
     assert "Api/Fn/Resource" in tracing_paths(validation_findings(app))
-
-
-def test_nag_rule_table_matches_the_installed_cdk_nag():
-    assert read_installed() == NAG_RULES

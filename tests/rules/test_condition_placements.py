@@ -390,3 +390,87 @@ def test_the_template_exercises_every_rule():
         if rule.id not in untouched:
             assert statuses.get(rule.id, set()) - {Status.NOT_APPLICABLE}, rule.id
     assert any(Status.NON_COMPLIANT in s for s in statuses.values())
+
+
+def _holds_no_value(value: Any) -> bool:
+    if value == NO_VALUE:
+        return True
+    if isinstance(value, dict):
+        return any(_holds_no_value(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_no_value(v) for v in value)
+    return False
+
+
+def test_no_rule_sees_aws_no_value():
+    """``AWS::NoValue`` never reaches a check: rules need no code for it.
+
+    The index removes it where the template decides, each world where a condition does
+    (``Resource.get`` hides a top-level one too). Checked on the judged resource and on the
+    versions and aliases of a judged function (BestLambda-ColdStartConfig reads them), with
+    ``AWS::NoValue`` written as a value and in either branch of an ``Fn::If``.
+    """
+    import dataclasses
+
+    seen: list[str] = []
+
+    def watched(rule: Any) -> Any:
+        def check(resource: Any, index: TemplateIndex, options: Any) -> Result:
+            read = [resource]
+            if resource.type == "AWS::Lambda::Function":
+                read += index.attached("AWS::Lambda::Version", resource.logical_id)
+                read += index.attached("AWS::Lambda::Alias", resource.logical_id)
+            seen.extend(
+                f"{rule.id} on {resource.logical_id}: {r.logical_id}"
+                for r in read
+                if _holds_no_value(r.properties)
+            )
+            return rule.check(resource, index, options)
+
+        return dataclasses.replace(rule, check=check)
+
+    rules = [watched(rule) for rule in ALL_RULES]
+    judged = 0
+    for template in (EVERY_RULE, _MORE_PLACES):
+        for logical_id, body in template["Resources"].items():
+            for path in _paths(body.get("Properties", {})):
+                for wrap in (
+                    lambda v: NO_VALUE,
+                    lambda v: {"Fn::If": [CONDITION, v, NO_VALUE]},
+                    lambda v: {"Fn::If": [CONDITION, NO_VALUE, v]},
+                ):
+                    index = TemplateIndex(_placed(template, logical_id, path, wrap))
+                    for rule in rules:
+                        for rtype in sorted(rule.resource_types):
+                            for resource in index.of_type(rtype):
+                                judge(rule, resource, index, OPTIONS)
+                                judged += 1
+    assert judged > 0
+    assert seen == []
+
+
+#: Properties EVERY_RULE does not set that rules read: a log group named in LoggingConfig,
+#: a subscription's RedrivePolicy, a function's file systems.
+_MORE_PLACES: dict[str, Any] = {
+    "Resources": {
+        "Fn": _function(
+            "Role",
+            LoggingConfig={"LogFormat": "JSON", "LogGroup": {"Ref": "Logs"}},
+            FileSystemConfigs=[{"Arn": "arn:aws:efs:x", "LocalMountPath": "/mnt/x"}],
+            SnapStart={"ApplyOn": "PublishedVersions"},
+        ),
+        "Role": _role(),
+        "Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 7}},
+        "Topic": {"Type": "AWS::SNS::Topic", "Properties": {}},
+        "Dlq": {"Type": "AWS::SQS::Queue", "Properties": {}},
+        "Subscription": {
+            "Type": "AWS::SNS::Subscription",
+            "Properties": {
+                "Protocol": "lambda",
+                "Endpoint": _getatt("Fn"),
+                "TopicArn": {"Ref": "Topic"},
+                "RedrivePolicy": {"deadLetterTargetArn": _getatt("Dlq")},
+            },
+        },
+    }
+}

@@ -215,3 +215,41 @@ def test_an_s3_bucket_is_a_stream_on_failure_destination(destination: Any):
     }
     index = TemplateIndex({"Resources": resources})
     assert judge(STREAM, index.resources["Mapping"], index, OPTIONS).status is Status.COMPLIANT
+
+
+# -- PolicyStatement ---------------------------------------------------------------------------
+def _statement(**body: Any) -> Any:
+    from best_lambda.rules.model import Resource
+    from best_lambda.rules.relations import PolicyStatement
+
+    return PolicyStatement(Resource("Policy", "AWS::IAM::Policy", {}, {}, {}), body)
+
+
+@pytest.mark.parametrize(
+    ("body", "action", "allowed"),
+    [
+        ({"Effect": "Allow", "Action": "sqs:SendMessage"}, "sqs:SendMessage", True),
+        ({"Effect": "Allow", "Action": ["SQS:Send*"]}, "sqs:sendmessage", True),
+        ({"Effect": "Allow", "Action": "sqs:SendMessage?atch"}, "sqs:SendMessageBatch", True),
+        ({"Effect": "Allow", "Action": "sqs:SendMessage"}, "sqs:SendMessageBatch", False),
+        ({"Effect": "Deny", "Action": "*"}, "sqs:SendMessage", False),
+        # NotAction: every action it does not list
+        ({"Effect": "Allow", "NotAction": ["iam:*", "organizations:*"]}, "sns:Publish", True),
+        ({"Effect": "Allow", "NotAction": "SNS:*"}, "sns:Publish", False),
+        ({"Effect": "Allow", "NotAction": ["sns:Pub?ish"]}, "sns:Publish", False),
+        ({"Effect": "Deny", "NotAction": "iam:*"}, "sns:Publish", False),
+        # names the template does not decide: not known to allow it (unreadable says why)
+        ({"Effect": "Allow", "Action": {"Ref": "Actions"}}, "sns:Publish", False),
+        ({"Effect": "Allow", "NotAction": ["iam:*", {"Ref": "More"}]}, "sns:Publish", False),
+    ],
+)
+def test_policy_statement_allows(body: dict[str, Any], action: str, allowed: bool):
+    assert _statement(**body).allows(action) is allowed
+
+
+def test_policy_statement_unreadable():
+    assert _statement(Effect="Allow", Action="s3:*").unreadable() is None
+    assert _statement(Effect="Allow", NotAction="iam:*").unreadable() is None
+    assert _statement(Effect="Deny", Action={"Ref": "A"}).unreadable() is None
+    assert "Action" in _statement(Effect="Allow", Action=[{"Ref": "A"}]).unreadable().reason
+    assert "NotAction" in _statement(Effect="Allow", NotAction={"Ref": "A"}).unreadable().reason

@@ -136,12 +136,8 @@ def _protocol_default(api: Resource) -> float | None:
 
 def _v2_default(api_id: Any, index: TemplateIndex) -> float | None:
     """:func:`_protocol_default` of the API an ``AWS::ApiGatewayV2::Integration`` is in."""
-    apis = [
-        index.resources[target]
-        for target in index.targets_in(api_id)
-        if index.resources[target].type == "AWS::ApiGatewayV2::Api"
-    ]
-    return _protocol_default(apis[0]) if len(apis) == 1 else None
+    api = index.get(index.only_reference(api_id, "AWS::ApiGatewayV2::Api"))
+    return _protocol_default(api) if api is not None else None
 
 
 def check(function: Resource, index: TemplateIndex, options: CheckOptions) -> Result:

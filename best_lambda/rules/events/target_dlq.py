@@ -6,26 +6,19 @@ from typing import Any
 
 from best_lambda.rules.model import Finding, Resource, Result, Rule, Severity
 from best_lambda.rules.options import CheckOptions
-from best_lambda.rules.sqs._common import lookup
-from best_lambda.rules.template import FUNCTION, TemplateIndex, Unresolved, is_intrinsic
+from best_lambda.rules.template import (
+    FUNCTION,
+    TemplateIndex,
+    Unresolved,
+    is_intrinsic,
+    literal_text,
+    lookup,
+)
 
 EVENT_RULE = "AWS::Events::Rule"
 SCHEDULE = "AWS::Scheduler::Schedule"
 #: Scheduler's universal target for Lambda's Invoke API.
 _UNIVERSAL_INVOKE = ":aws-sdk:lambda:invoke"
-
-
-def _literal_text(value: Any) -> str | None:
-    """The literal skeleton of an ``Fn::Sub`` / ``Fn::Join`` string (parts left out)."""
-    if not isinstance(value, dict) or len(value) != 1:
-        return None
-    ((key, arg),) = value.items()
-    if key == "Fn::Sub":
-        text = arg[0] if isinstance(arg, list) and arg else arg
-        return text if isinstance(text, str) else None
-    if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], list):
-        return "".join(part for part in arg[1] if isinstance(part, str))
-    return None
 
 
 def _invokes_lambda(arn: Any, index: TemplateIndex) -> str | Unresolved | None:
@@ -37,7 +30,7 @@ def _invokes_lambda(arn: Any, index: TemplateIndex) -> str | Unresolved | None:
     if target is not None:
         return None  # another resource of this template: a queue, a topic, a bus...
     literal = index.literal(arn)
-    text = literal if isinstance(literal, str) else _literal_text(arn)
+    text = literal if isinstance(literal, str) else literal_text(arn)
     if isinstance(text, str):
         if text.endswith(_UNIVERSAL_INVOKE):
             return "Lambda's Invoke API (universal target)"

@@ -6,19 +6,16 @@ import re
 from typing import Any
 
 from best_lambda.rules.model import Resource
-from best_lambda.rules.relations import lambda_roles, principal_service, statement_list
-from best_lambda.rules.template import FUNCTION, TemplateIndex, Unresolved, is_intrinsic
+from best_lambda.rules.relations import principal_service, statement_list
+from best_lambda.rules.template import ROLE, TemplateIndex, Unresolved, is_intrinsic
 
 __all__ = [
     "ROLE",
     "aws_managed_name",
-    "lambda_execution_roles",
-    "role_of",
+    "is_lambda_execution_role",
     "role_users",
     "trusts_lambda",
 ]
-
-ROLE = "AWS::IAM::Role"
 
 
 def trusts_lambda(role: Resource, index: TemplateIndex) -> bool:
@@ -39,51 +36,24 @@ def trusts_lambda(role: Resource, index: TemplateIndex) -> bool:
     return False
 
 
-def _role_users(index: TemplateIndex) -> dict[str, list[str]]:
-    """Role -> the functions that run as it.
-
-    A ``Ref`` / ``Fn::GetAtt``, or any expression that references exactly one role of the
-    template (e.g. an ``Fn::Sub`` of its name), designates the role.
-    """
-
-    def compute() -> dict[str, list[str]]:
-        users: dict[str, list[str]] = {}
-        for function in index.of_type(FUNCTION):
-            role = role_of(function, index)
-            if role is not None:
-                users.setdefault(role, []).append(function.logical_id)
-        return users
-
-    return index.memo("iam.role_users", compute)
-
-
-def role_of(function: Resource, index: TemplateIndex) -> str | None:
-    """The role of this template the function runs as, if any."""
-    direct = index.role_of(function)
-    if direct is not None:
-        return direct
-    roles = [t for t in index.targets_in(function.get("Role")) if index.resources[t].type == ROLE]
-    return roles[0] if len(roles) == 1 else None
-
-
 def role_users(role_id: str, index: TemplateIndex) -> list[str]:
-    """The functions (logical IDs, sorted) that run as the role."""
-    return sorted(_role_users(index).get(role_id, ()))
+    """The functions (logical IDs, sorted) that run as the role (:meth:`TemplateIndex.role_of`)."""
+    return sorted(f.logical_id for f in index.functions_with_role(role_id))
 
 
-def lambda_execution_roles(index: TemplateIndex) -> frozenset[str]:
-    """Roles of the template that are (or are made to be) Lambda execution roles.
+def is_lambda_execution_role(role: Resource, index: TemplateIndex) -> bool:
+    """Whether the role is (or is made to be) a Lambda execution role.
 
-    A role counts when a function of the template runs as it, or when its trust policy
-    allows ``lambda.amazonaws.com`` to assume it.
+    It is when a function of the template runs as it, or when its trust policy allows
+    ``lambda.amazonaws.com`` to assume it. Computed once per role, from the role and the
+    functions that reference it (never a scan of the whole template).
     """
-
-    def compute() -> frozenset[str]:
-        found = set(lambda_roles(index)) | set(_role_users(index))
-        found.update(r.logical_id for r in index.of_type(ROLE) if trusts_lambda(r, index))
-        return frozenset(found)
-
-    return index.memo("iam.lambda_execution_roles", compute)
+    cache: dict[str, bool] = index.memo("iam.lambda_execution_roles", dict)
+    if role.logical_id not in cache:
+        cache[role.logical_id] = bool(index.functions_with_role(role.logical_id)) or (
+            trusts_lambda(role, index)
+        )
+    return cache[role.logical_id]
 
 
 # A stand-in for the parts of an ARN the template alone does not decide.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from best_lambda.rules.iam._common import ROLE, aws_managed_name, lambda_execution_roles
+from best_lambda.rules.iam._common import ROLE, aws_managed_name, is_lambda_execution_role
 from best_lambda.rules.model import Finding, Resource, Result, Rule, Severity
 from best_lambda.rules.options import CheckOptions
 from best_lambda.rules.template import TemplateIndex, Unresolved
@@ -28,7 +28,7 @@ def is_admin_policy(name: str) -> bool:
 
 def check(role: Resource, index: TemplateIndex, options: CheckOptions) -> Result:
     """Non-compliant for each administrator AWS-managed policy."""
-    if role.logical_id not in lambda_execution_roles(index):
+    if not is_lambda_execution_role(role, index):
         return Result.not_applicable("the role is not a Lambda execution role")
     arns = role.get("ManagedPolicyArns")
     if arns is None:

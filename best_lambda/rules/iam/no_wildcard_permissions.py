@@ -7,13 +7,14 @@ where aws-cdk-lib puts every ``grant*()`` (the role's ``DefaultPolicy``).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from best_lambda.rules.framework import framework_component
-from best_lambda.rules.iam._common import ROLE, aws_managed_name, lambda_execution_roles
+from best_lambda.rules.iam._common import ROLE, aws_managed_name, is_lambda_execution_role
 from best_lambda.rules.iam.no_admin_policies import ADMIN_POLICIES
 from best_lambda.rules.model import Finding, Resource, Result, Rule, Severity
 from best_lambda.rules.options import CheckOptions
@@ -48,8 +49,12 @@ STAR_IS_LEAST_PRIVILEGE: dict[str, str] = {
 }
 
 
+@functools.cache
 def _needs_resources(action: str) -> tuple[bool, str]:
     """(whether ``*`` is too broad for the action, the facts that say so).
+
+    Pure (AWS's Service Authorization Reference and :data:`STAR_IS_LEAST_PRIVILEGE`):
+    computed once per action name.
 
     ``*`` is the least privilege for an action that supports no resource-level permissions,
     and for :data:`STAR_IS_LEAST_PRIVILEGE`. An action (or pattern) the Service
@@ -311,12 +316,12 @@ def _scan_managed_policies(scan: _Scan, role: Resource) -> None:
 
 def check(resource: Resource, index: TemplateIndex, options: CheckOptions) -> Result:
     """Non-compliant for each wildcard grant that applies to a Lambda execution role."""
-    roles = lambda_execution_roles(index)
     if resource.type == ROLE:
-        if resource.logical_id not in roles:
+        if not is_lambda_execution_role(resource, index):
             return Result.not_applicable("the role is not a Lambda execution role")
     else:
-        attached = [index.resources[r] for r in index.roles_of_policy(resource) if r in roles]
+        roles = [index.resources[r] for r in index.roles_of_policy(resource)]
+        attached = [role for role in roles if is_lambda_execution_role(role, index)]
         if not attached:
             return Result.not_applicable(
                 "the policy is not attached to a Lambda execution role of this template"

@@ -62,13 +62,13 @@ def _present(value: Any, index: TemplateIndex) -> bool | Unresolved:
     """Whether an optional block (``ProvisionedConcurrencyConfig``, a list) is set.
 
     What is inside does not matter (an ARN known only at deployment still makes a mount);
-    an ``Fn::If`` whose branches differ on it does.
+    a parameter or an import standing for the whole block does.
     """
     if is_intrinsic(value):
         value = index.literal(value)
         if isinstance(value, Unresolved):
             return value
-    if value is None or (isinstance(value, dict) and value.get("Ref") == "AWS::NoValue"):
+    if value is None:
         return False
     return bool(value) if isinstance(value, list) else True
 

@@ -21,7 +21,7 @@ def check(function: Resource, index: TemplateIndex, options: CheckOptions) -> Re
     if not isinstance(config, dict):
         return Result.unknown(f"LoggingConfig {config!r} is not an object")
     raw = config.get("LogFormat")
-    if raw is None or raw == {"Ref": "AWS::NoValue"}:
+    if raw is None:
         return Result.non_compliant(
             Finding("LoggingConfig.LogFormat is not set (Lambda's default is Text).")
         )

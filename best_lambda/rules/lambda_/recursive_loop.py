@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from best_lambda.rules.iam._common import aws_managed_name
 from best_lambda.rules.model import Finding, Resource, Result, Rule, Severity
 from best_lambda.rules.options import CheckOptions
 from best_lambda.rules.relations import PolicyStatement, role_statements, triggers
@@ -318,17 +319,6 @@ def _bucket_name(arn: Any, index: TemplateIndex) -> str:
 
 
 # -- permissions ------------------------------------------------------------------------------
-def _allows(statement: PolicyStatement, action: str) -> bool:
-    """``PolicyStatement.allows``, also for an Allow with ``NotAction``."""
-    body = statement.statement
-    if body.get("Effect") == "Allow" and "NotAction" in body and "Action" not in body:
-        excluded = body["NotAction"] if isinstance(body["NotAction"], list) else [body["NotAction"]]
-        return not any(
-            isinstance(e, str) and _globs_meet(action.lower(), e.lower()) for e in excluded
-        )
-    return statement.allows(action)
-
-
 _ARN_WILD = frozenset(("*", "?", _SEGMENT, _ANY_VALUE))
 
 
@@ -386,21 +376,17 @@ class _Grants:
             (s, s.owner.logical_id) for s in role_statements(role.logical_id, index)
         ]
         self.unknowns: list[str] = []
-        strict = _Renderer(index, "strict")
         arns = role.get("ManagedPolicyArns") or []
         for arn in arns if isinstance(arns, list) else [arns]:
-            target = index.target(arn)
-            if target is not None and index.resources[target].type == "AWS::IAM::ManagedPolicy":
+            target = index.get(index.target(arn))
+            if target is not None and target.type == "AWS::IAM::ManagedPolicy":
                 continue  # its statements come with role_statements
-            text = strict.render(arn)
-            if ":iam::aws:policy/" not in text:
+            name = aws_managed_name(arn, index)
+            if not isinstance(name, str):
                 shown = _Renderer(index, "display").render(arn)
-                self.unknowns.append(
-                    f"the managed policy {shown!r} of role {role.logical_id} is not in this "
-                    "template"
-                )
+                why = f": {name.reason}" if name is not None else " is not in this template"
+                self.unknowns.append(f"the managed policy {shown!r} of role {role.logical_id}{why}")
                 continue
-            name = text.rsplit("/", 1)[-1]
             broad = _BROAD_MANAGED_POLICIES.get(name)
             if broad is not None:
                 self.statements.append(
@@ -410,12 +396,7 @@ class _Grants:
                     )
                 )
         for statement, owner in self.statements:
-            body = statement.statement
-            if (
-                body.get("Effect") == "Allow"
-                and "Action" in body
-                and isinstance(statement.actions(), Unresolved)
-            ):
+            if statement.unreadable() is not None:
                 self.unknowns.append(f"a statement in {owner} has non-literal actions")
         self._by_action: dict[str, _ActionGrants] = {}
 
@@ -437,7 +418,7 @@ class _ActionGrants:
         order = 0
         for statement, owner in grants.statements:
             body = statement.statement
-            if body.get("Effect") != "Allow" or not _allows(statement, action):
+            if not statement.allows(action):
                 continue
             if "NotResource" in body and "Resource" not in body:
                 self.not_resource.append(owner)

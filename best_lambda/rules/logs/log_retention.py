@@ -132,7 +132,7 @@ def check(function: Resource, index: TemplateIndex, options: CheckOptions) -> Re
         if isinstance(config, Unresolved):
             return Result.unknown(f"LoggingConfig: {config.reason}")
     custom = config.get("LogGroup") if isinstance(config, dict) else None
-    if custom is not None and custom != {"Ref": "AWS::NoValue"}:
+    if custom is not None:
         target = index.get(index.target(custom))
         if target is not None and target.type == LOG_GROUP:
             # a LogRetention custom resource may also target it by reference

@@ -12,15 +12,15 @@ from best_lambda.rules.template import TemplateIndex, Unresolved, is_intrinsic
 
 SUBSCRIPTION = "AWS::SNS::Subscription"
 TOPIC = "AWS::SNS::Topic"
-_NO_VALUE = {"Ref": "AWS::NoValue"}
 
 
 def _dead_letter_target(policy: Any, index: TemplateIndex) -> bool | Unresolved:
     """Whether a RedrivePolicy (an object or a JSON string) names a dead-letter queue.
 
-    (``Fn::If`` never reaches a rule: the engine judges each branch of a condition.)
+    (Neither ``Fn::If`` nor ``AWS::NoValue`` reaches a rule: the engine judges each branch
+    of a condition, with ``AWS::NoValue`` removed.)
     """
-    if policy is None or policy == _NO_VALUE:
+    if policy is None:
         return False
     text: Any = policy
     sub = policy.get("Fn::Sub") if isinstance(policy, dict) else None
@@ -40,7 +40,7 @@ def _dead_letter_target(policy: Any, index: TemplateIndex) -> bool | Unresolved:
     if not isinstance(text, dict):
         return Unresolved("the RedrivePolicy is neither an object nor a JSON string")
     target = text.get("deadLetterTargetArn")
-    return target not in (None, "", _NO_VALUE)
+    return target not in (None, "")
 
 
 def _lambda_protocol(value: Any, index: TemplateIndex) -> bool | Unresolved:

@@ -4,7 +4,6 @@
   "cannot tell" (``Unresolved``) when the ARN is a parameter or an import.
 * :func:`sqs_applicability` / :func:`stream_applicability` — the not-applicable / unknown
   verdicts those rules share.
-* :func:`lookup` — a nested property, with intrinsics at intermediate levels resolved.
 * :func:`show_number` — numbers as the messages print them.
 """
 
@@ -14,11 +13,10 @@ from typing import Any
 
 from best_lambda.rules.model import Resource, Result
 from best_lambda.rules.relations import event_source_kind
-from best_lambda.rules.template import TemplateIndex, Unresolved, is_intrinsic
+from best_lambda.rules.template import TemplateIndex, Unresolved
 
 __all__ = [
     "ESM",
-    "lookup",
     "mapping_kind",
     "show_number",
     "sqs_applicability",
@@ -119,24 +117,6 @@ def _show(value: Any) -> str:
         (key,) = value
         return f"a {key} expression"
     return repr(value)
-
-
-def lookup(value: Any, keys: tuple[str, ...], index: TemplateIndex) -> Any:
-    """``value[k1][k2]...``, or ``None`` when some level is absent.
-
-    An intrinsic at an intermediate level is resolved with :meth:`TemplateIndex.literal`
-    (an :class:`~best_lambda.rules.template.Unresolved` when the template cannot); the last
-    level is returned as written. Conditions are decided by the engine before the check.
-    """
-    if value is None or not keys:
-        return value
-    if is_intrinsic(value):
-        value = index.literal(value)
-        if isinstance(value, Unresolved):
-            return value
-    if not isinstance(value, dict):
-        return None
-    return lookup(value.get(keys[0]), keys[1:], index)
 
 
 def show_number(value: float) -> str:

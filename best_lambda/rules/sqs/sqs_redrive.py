@@ -8,8 +8,8 @@ from typing import Any
 from best_lambda import limits
 from best_lambda.rules.model import Finding, Resource, Result, Rule, Severity
 from best_lambda.rules.options import CheckOptions
-from best_lambda.rules.sqs._common import ESM, lookup, show_number, sqs_applicability
-from best_lambda.rules.template import TemplateIndex, Unresolved, is_intrinsic
+from best_lambda.rules.sqs._common import ESM, show_number, sqs_applicability
+from best_lambda.rules.template import TemplateIndex, Unresolved, is_intrinsic, lookup
 
 
 def _redrive_policy(queue: Resource, index: TemplateIndex) -> dict[str, Any] | Unresolved | None:

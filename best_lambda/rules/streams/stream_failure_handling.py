@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from best_lambda.rules.model import Finding, Resource, Result, Rule, Severity
 from best_lambda.rules.options import CheckOptions
-from best_lambda.rules.sqs._common import ESM, lookup, stream_applicability
-from best_lambda.rules.template import TemplateIndex, Unresolved
+from best_lambda.rules.sqs._common import ESM, stream_applicability
+from best_lambda.rules.template import TemplateIndex, Unresolved, lookup
 
 #: What Lambda uses for MaximumRetryAttempts / MaximumRecordAgeInSeconds on Kinesis and
 #: DynamoDB streams when they are unset: -1, retry until the record expires.

@@ -93,6 +93,21 @@ def test_non_compliant_universal_target_and_imported_function(stack: cdk.Stack):
     assert_non_compliant(result(RULE, stack, "Universal"), "Invoke API (universal target)")
 
 
+def test_non_compliant_function_arn_joined_with_a_delimiter(stack: cdk.Stack):
+    """An ``Fn::Join [":", ...]`` ARN of a function elsewhere is read with its delimiter."""
+    arn = cdk.Fn.join(
+        ":",
+        ["arn", cdk.Aws.PARTITION, "lambda", cdk.Aws.REGION, cdk.Aws.ACCOUNT_ID, "function", "x"],
+    )
+    events.CfnRule(
+        stack,
+        "Joined",
+        event_pattern={"source": ["shop"]},
+        targets=[events.CfnRule.TargetProperty(id="T", arn=arn)],
+    )
+    assert_non_compliant(result(RULE, stack, "Joined"), "a function outside this template")
+
+
 def test_not_applicable_without_lambda_targets(stack: cdk.Stack):
     rule_with(stack, targets.SqsQueue(sqs.Queue(stack, "Queue")))
     assert_not_applicable(result(RULE, stack, "Rule"))

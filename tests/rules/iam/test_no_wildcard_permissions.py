@@ -522,3 +522,43 @@ def test_unknown_managed_policy_arn(stack: cdk.Stack):
 def test_every_result_of_a_plain_function_stack_is_decided(stack: cdk.Stack):
     function(stack, tracing=lambda_.Tracing.ACTIVE)
     assert {r.status for r in results(RULE, stack).values()} == {Status.COMPLIANT}
+
+
+def test_each_action_is_looked_up_once():
+    """Whether '*' is too broad for an action is pure: asked again, it is not recomputed."""
+    from best_lambda.rules.iam.no_wildcard_permissions import _needs_resources
+
+    _needs_resources.cache_clear()
+    template = {
+        "Resources": {
+            "Role": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {
+                    "AssumeRolePolicyDocument": {
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Principal": {"Service": "lambda.amazonaws.com"},
+                                "Action": "sts:AssumeRole",
+                            }
+                        ]
+                    },
+                    "Policies": [
+                        {
+                            "PolicyName": "p",
+                            "PolicyDocument": {
+                                "Statement": [
+                                    {"Effect": "Allow", "Action": a, "Resource": "*"}
+                                    for a in ("s3:GetObject", "s3:GetObject", "sqs:SendMessage")
+                                ]
+                            },
+                        }
+                    ],
+                },
+            }
+        }
+    }
+    assert_non_compliant(result(RULE, template, "Role"), "s3:GetObject", "sqs:SendMessage")
+    info = _needs_resources.cache_info()
+    assert info.misses == 2
+    assert info.hits >= 1

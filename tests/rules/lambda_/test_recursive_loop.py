@@ -341,6 +341,17 @@ def test_unknown_when_the_role_is_not_in_the_template(stack: cdk.Stack):
     assert_unknown(result(RULE, stack, "Fn"), "execution role is not defined")
 
 
+def test_non_compliant_when_the_role_is_an_fn_sub_of_its_arn():
+    """``Role: Fn::Sub arn:...:role/${Role}`` is the template's role: the loop is found."""
+    template = cfn_template(
+        {"Effect": "Allow", "Action": "s3:PutObject", "Resource": {"Fn::Sub": "${Bucket.Arn}/*"}}
+    )
+    template["Resources"]["Fn"]["Properties"]["Role"] = {
+        "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${Role}"
+    }
+    assert_non_compliant(result(RULE, template, "Fn"), "s3:PutObject", "S3 bucket Bucket")
+
+
 def test_non_compliant_when_a_condition_picks_the_write_action():
     template = cfn_template(
         {
@@ -354,6 +365,47 @@ def test_non_compliant_when_a_condition_picks_the_write_action():
 
 def test_unknown_when_actions_are_not_literal():
     template = cfn_template({"Effect": "Allow", "Action": {"Ref": "Actions"}, "Resource": "*"})
+    assert_unknown(result(RULE, template, "Fn"), "non-literal actions")
+
+
+def _with_managed_policy(arn: Any) -> dict[str, Any]:
+    template = cfn_template({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
+    template["Resources"]["Role"]["Properties"]["ManagedPolicyArns"] = [arn]
+    return template
+
+
+def test_non_compliant_through_an_aws_managed_policy_arn_joined_with_the_partition():
+    arn = {
+        "Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::aws:policy/AmazonS3FullAccess"]]
+    }
+    assert_non_compliant(
+        result(RULE, _with_managed_policy(arn), "Fn"), "AWS managed policy AmazonS3FullAccess"
+    )
+
+
+def test_compliant_with_a_narrow_aws_managed_policy():
+    arn = {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess"}
+    assert_compliant(result(RULE, _with_managed_policy(arn), "Fn"))
+
+
+def test_unknown_with_a_customer_managed_policy_outside_the_template():
+    arn = {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:policy/writer"}
+    assert_unknown(result(RULE, _with_managed_policy(arn), "Fn"), "is not in this template")
+
+
+def test_unknown_when_the_aws_managed_policy_name_is_a_parameter():
+    """It may be AmazonS3FullAccess: not assumed harmless."""
+    arn = {"Fn::Sub": "arn:aws:iam::aws:policy/${PolicyName}"}
+    template = _with_managed_policy(arn)
+    template["Parameters"] = {"PolicyName": {"Type": "String"}}
+    assert_unknown(result(RULE, template, "Fn"), "policy name")
+
+
+def test_unknown_when_not_action_is_not_literal():
+    template = cfn_template(
+        {"Effect": "Allow", "NotAction": ["iam:*", {"Ref": "Excepted"}], "Resource": "*"}
+    )
+    template["Parameters"] = {"Excepted": {"Type": "String"}}
     assert_unknown(result(RULE, template, "Fn"), "non-literal actions")
 
 
