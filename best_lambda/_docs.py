@@ -231,4 +231,11 @@ def main(root: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path.cwd()))
+    _root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path.cwd()
+    if len(sys.argv) > 2 or not (_root / "README.md").is_file():
+        sys.exit(
+            "usage: python -m best_lambda._docs [CHECKOUT]\n"
+            "Regenerates README.md's defaults table, RULES.md and the generated docstrings "
+            "of a best-lambda checkout (default: the current directory)."
+        )
+    sys.exit(main(_root))
